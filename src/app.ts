@@ -1,0 +1,253 @@
+import helmet from '@fastify/helmet';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { AccessTokenClaims } from './auth/access-token.js';
+import { accessTokenIssuer } from './auth/access-token.js';
+import { bearerGuard } from './auth/bearer-guard.js';
+import { clientCredentialsGrant } from './auth/client-credentials-grant.js';
+import { clientRepository } from './auth/client-repository.js';
+import { type ClientService, clientService, type NewClient } from './auth/client-service.js';
+import { InvalidRequest } from './auth/errors.js';
+import { metadataRoute } from './auth/metadata-route.js';
+import { tokenRoute } from './auth/token-route.js';
+import { tokenVerifier } from './auth/verify-bearer.js';
+import type { Config } from './config.js';
+import { ConfigError } from './config.js';
+import { type Database, openDatabase } from './db/database.js';
+import { migrate } from './db/migrate.js';
+import { seedOnFirstStart } from './db/seed.js';
+import { errorHandler } from './http/error-handler.js';
+import { etag } from './http/etag.js';
+import { registerFormBodyParser } from './http/form-body.js';
+import { healthRoutes } from './http/health-routes.js';
+import { requestContext, requestIdOf } from './http/request-context.js';
+import { Problem } from './http/schemas.js';
+import { swaggerDocs } from './http/swagger.js';
+import { buildValidatorCompiler } from './http/validation.js';
+import { jwksRoute } from './keys/jwks-route.js';
+import type { KeyRing } from './keys/key-ring.js';
+import { type KeyService, keyService } from './keys/key-service.js';
+import { keyStore } from './keys/key-store.js';
+import { loadSecretKeys } from './keys/secret-key.js';
+import { playerRepository } from './players/repository.js';
+import { playersRoutes } from './players/routes.js';
+
+export const REALM = 'players-api';
+export const SCOPES = {
+  write: 'Create, replace and delete players',
+  admin: 'Administer clients, users and keys',
+  introspect: 'Introspect any token (RFC 7662)',
+} as const;
+const BODY_LIMIT = 1024 * 1024;
+// How often an instance picks up keys rotated by another process (the CLI, another instance).
+const KEY_REFRESH_MS = 30_000;
+// A token naming an unknown kid may trigger a reload, but not more often than this.
+const KEY_RELOAD_THROTTLE_MS = 5_000;
+
+export interface AppOptions {
+  config: Config;
+  /** Injected clock (epoch ms) for tests of expiry and rotation. */
+  now?: () => number;
+  /** Shown once when the service makes a client (development, bootstrap without secret). */
+  announceClient?: (client: NewClient) => void;
+  logger?: boolean;
+}
+
+/** The services the routes and the CLI share: one implementation, two doors. */
+export interface Services {
+  database: Database;
+  clients: ClientService;
+  keys: KeyService;
+}
+
+export function createServices(config: Config, now: () => number = Date.now): Services {
+  const database = openDatabase(config.DATABASE_URL);
+  const secrets = loadSecretKeys(config);
+  return {
+    database,
+    clients: clientService({ repository: clientRepository(database.db), secrets, now }),
+    keys: keyService({
+      store: keyStore(database.db),
+      secrets,
+      alg: config.JWT_ALG,
+      hmacSecret: config.JWT_ALG === 'HS256' ? config.JWT_SECRET : undefined,
+      graceMs: (config.ACCESS_TOKEN_TTL + config.CLOCK_TOLERANCE) * 1000,
+      now,
+    }),
+  };
+}
+
+async function ensureClients(
+  config: Config,
+  services: Services,
+  announce: (c: NewClient) => void,
+): Promise<void> {
+  const { clients } = services;
+  if (config.BOOTSTRAP_CLIENT_ID !== undefined) {
+    const made = await clients.ensureBootstrapClient(
+      config.BOOTSTRAP_CLIENT_ID,
+      config.BOOTSTRAP_CLIENT_SECRET,
+      config.BOOTSTRAP_CLIENT_SCOPES,
+    );
+    if (made !== undefined && config.BOOTSTRAP_CLIENT_SECRET === undefined) announce(made);
+  } else if (config.NODE_ENV === 'development') {
+    const made = await clients.ensureDevelopmentClient();
+    if (made !== undefined) announce(made);
+  }
+  if (config.NODE_ENV === 'production') {
+    const demo = (await clients.listClients()).find((c) => c.origin === 'development');
+    if (demo !== undefined) {
+      throw new ConfigError(
+        `NODE_ENV=production refuses the development client ${demo.id}: delete it with "players-api clients delete ${demo.id}"`,
+      );
+    }
+  }
+}
+
+/** Builds the whole service (migrated, seeded, keys loaded) without listening. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { config } = options;
+  const now = options.now ?? Date.now;
+  const services = createServices(config, now);
+  const { database, clients, keys } = services;
+  try {
+    await migrate(database, seedOnFirstStart);
+    await ensureClients(config, services, options.announceClient ?? (() => {}));
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+
+  let ring: KeyRing = await keys.loadKeyRing();
+  let lastReload = now();
+  const currentKeys = () => ring;
+  async function reloadKeys(): Promise<boolean> {
+    if (now() - lastReload < KEY_RELOAD_THROTTLE_MS) return false;
+    lastReload = now();
+    ring = await keys.loadKeyRing();
+    return true;
+  }
+
+  const app = Fastify({
+    logger:
+      options.logger === false
+        ? false
+        : {
+            level: config.LOG_LEVEL,
+            redact: {
+              paths: [
+                'req.headers.authorization',
+                'req.headers.cookie',
+                '*.client_secret',
+                '*.password',
+                '*.access_token',
+                '*.refresh_token',
+                '*.token',
+              ],
+              censor: '[redacted]',
+            },
+          },
+    genReqId: requestIdOf,
+    requestIdHeader: false,
+    bodyLimit: BODY_LIMIT,
+    trustProxy: config.TRUST_PROXY,
+    routerOptions: { ignoreTrailingSlash: true },
+    // A 100 kB Authorization header reaches the guard and gets a 401, not a bare 431.
+    http: { maxHeaderSize: 128 * 1024 },
+    requestTimeout: 30_000,
+    schemaController: {
+      compilersFactory: {
+        buildValidator: ((schemas: Record<string, unknown>) =>
+          buildValidatorCompiler(schemas)) as never,
+      },
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addSchema(Problem);
+  app.decorate('services', services);
+
+  const refresh = setInterval(() => {
+    keys.loadKeyRing().then(
+      (next) => {
+        ring = next;
+      },
+      (error: unknown) => app.log.warn({ err: error }, 'signing keys could not be reloaded'),
+    );
+  }, KEY_REFRESH_MS);
+  refresh.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(refresh);
+    await database.close();
+  });
+
+  await app.register(requestContext);
+  await app.register(errorHandler);
+  await app.register(helmet, { global: true, contentSecurityPolicy: false });
+  await app.register(swaggerDocs, { scopes: SCOPES });
+  await app.register(etag);
+
+  const issueAccessToken = accessTokenIssuer({
+    keys: currentKeys,
+    issuer: config.ISSUER,
+    audience: config.AUDIENCE,
+    ttlSeconds: config.ACCESS_TOKEN_TTL,
+    now,
+  });
+  const verifier = tokenVerifier({
+    keys: currentKeys,
+    reloadKeys,
+    issuer: config.ISSUER,
+    audience: config.AUDIENCE,
+    clockToleranceSeconds: config.CLOCK_TOLERANCE,
+    now,
+    isRevoked: () => false,
+  });
+  await app.register(bearerGuard, {
+    verifier,
+    realm: REALM,
+    failureStatus: config.AUTH_FAILURE_STATUS === '403' ? 403 : 401,
+  });
+
+  const grants = {
+    client_credentials: clientCredentialsGrant({ clients, issueAccessToken, realm: REALM }),
+  };
+  await app.register(async (oauth) => {
+    registerFormBodyParser(oauth);
+    oauth.addHook('onRoute', (route) => {
+      route.config = {
+        ...route.config,
+        renderClientError: (status, detail) => new InvalidRequest(detail, status),
+      };
+    });
+    await oauth.register(tokenRoute, { grants });
+  });
+  await app.register(metadataRoute, {
+    issuer: config.ISSUER,
+    grantTypes: Object.keys(grants),
+    scopes: Object.keys(SCOPES),
+    signingAlgorithms: [config.JWT_ALG],
+  });
+  await app.register(jwksRoute, { keys: currentKeys });
+
+  app.get(
+    '/protected',
+    {
+      onRequest: app.requireToken,
+      schema: { tags: ['oauth'], summary: 'Any valid access token' },
+    },
+    async (request) => ({
+      message: 'protected resource',
+      sub: (request.token as AccessTokenClaims).sub,
+    }),
+  );
+
+  await app.register(healthRoutes, { checks: { database: () => database.ping() } });
+  await app.register(playersRoutes, { players: playerRepository(database.db) });
+  return app;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: Services;
+  }
+}

@@ -1,0 +1,81 @@
+import type { FastifyRequest } from 'fastify';
+import type { OAuthClient } from './client-repository.js';
+import type { ClientService } from './client-service.js';
+import { InvalidClient, InvalidRequest } from './errors.js';
+
+export interface ClientCredentials {
+  clientId: string;
+  clientSecret: string | undefined;
+  /** RFC 6749 §5.2: only a client that tried HTTP Basic gets a Basic challenge back. */
+  usedBasic: boolean;
+}
+
+export interface ClientParams {
+  client_id?: string | undefined;
+  client_secret?: string | undefined;
+}
+
+function decodeBasic(value: string): { id: string; secret: string } {
+  const decoded = Buffer.from(value, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  // RFC 6749 §2.3.1: id and secret are form-urlencoded before being joined.
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value) || colon < 1) {
+    throw new InvalidRequest('The Authorization: Basic header is malformed.');
+  }
+  try {
+    const formDecode = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '));
+    return { id: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
+  } catch {
+    throw new InvalidRequest('The Authorization: Basic header is malformed.');
+  }
+}
+
+/** Client credentials from HTTP Basic or the body; both at once is an invalid_request. */
+export function readClientCredentials(
+  request: FastifyRequest,
+  params: ClientParams,
+): ClientCredentials | undefined {
+  const header = request.headers.authorization;
+  if (header !== undefined) {
+    const [scheme, value, ...rest] = header.trim().split(/ +/);
+    if (scheme?.toLowerCase() !== 'basic' || value === undefined || rest.length > 0) {
+      throw new InvalidRequest(
+        'Client authentication here uses Authorization: Basic, or client_id and client_secret in the body.',
+      );
+    }
+    const basic = decodeBasic(value);
+    if (params.client_secret !== undefined) {
+      throw new InvalidRequest(
+        'Use one client authentication method: Basic or client_secret in the body, not both.',
+      );
+    }
+    if (params.client_id !== undefined && params.client_id !== basic.id) {
+      throw new InvalidRequest(
+        'client_id in the body differs from the one in the Authorization header.',
+      );
+    }
+    return { clientId: basic.id, clientSecret: basic.secret, usedBasic: true };
+  }
+  if (params.client_id === undefined) {
+    if (params.client_secret !== undefined)
+      throw new InvalidRequest('client_secret was sent without client_id.');
+    return undefined;
+  }
+  return { clientId: params.client_id, clientSecret: params.client_secret, usedBasic: false };
+}
+
+/** The authenticated confidential client, or invalid_client (which says nothing of why). */
+export async function authenticateClient(
+  request: FastifyRequest,
+  params: ClientParams,
+  clients: ClientService,
+  realm: string,
+): Promise<OAuthClient> {
+  const credentials = readClientCredentials(request, params);
+  if (credentials?.clientSecret === undefined) {
+    throw new InvalidClient(realm, credentials?.usedBasic ?? false);
+  }
+  const client = await clients.authenticateClient(credentials.clientId, credentials.clientSecret);
+  if (client === undefined) throw new InvalidClient(realm, credentials.usedBasic);
+  return client;
+}

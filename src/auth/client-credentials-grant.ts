@@ -1,0 +1,28 @@
+import type { IssueAccessToken } from './access-token.js';
+import { authenticateClient } from './client-auth.js';
+import type { ClientService } from './client-service.js';
+import { grantedScopes } from './scopes.js';
+import type { GrantHandler } from './token-route.js';
+
+/** RFC 6749 §4.4: a confidential client gets a token for itself; no refresh token (§4.4.3). */
+export function clientCredentialsGrant(deps: {
+  clients: ClientService;
+  issueAccessToken: IssueAccessToken;
+  realm: string;
+}): GrantHandler {
+  return async (params, request) => {
+    const client = await authenticateClient(request, params, deps.clients, deps.realm);
+    const scopes = grantedScopes(params.scope, client.scopes);
+    const { token, expiresIn } = deps.issueAccessToken({
+      subject: client.id,
+      clientId: client.id,
+      scopes,
+    });
+    return {
+      access_token: token,
+      token_type: 'bearer',
+      expires_in: expiresIn,
+      scope: scopes.join(' '),
+    };
+  };
+}

@@ -1,0 +1,162 @@
+import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { deriveKey, type SecretKeys } from '../keys/secret-key.js';
+import type { ClientRepository, OAuthClient } from './client-repository.js';
+
+export interface ClientServiceOptions {
+  repository: ClientRepository;
+  secrets: SecretKeys;
+  now: () => number;
+  /** How long an authenticated client is served from memory; changes made here apply at once. */
+  cacheTtlMs?: number;
+}
+
+export interface NewClient {
+  client: OAuthClient;
+  /** Shown once; only its digest is kept. */
+  secret: string;
+}
+
+export class UnknownClientError extends Error {
+  override name = 'UnknownClientError';
+  constructor(id: string) {
+    super(`No client with id ${id}`);
+  }
+}
+
+/** 256 random bits, base64url: long enough that a fast keyed digest is a safe way to store it. */
+export function generateClientSecret(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+export function clientService(options: ClientServiceOptions) {
+  const { repository, secrets, now } = options;
+  const cacheTtlMs = options.cacheTtlMs ?? 5000;
+  const digestKeys = [secrets.current, secrets.previous]
+    .filter((s): s is string => s !== undefined)
+    .map((s) => deriveKey(s, 'client-secret-digest'));
+  const cache = new Map<string, { client: OAuthClient; until: number }>();
+  // Compared against when the client id is unknown, so that case costs what a wrong secret does.
+  const dummyDigest = createHmac('sha256', randomBytes(32)).update('').digest();
+
+  const digest = (secret: string, key = digestKeys[0] as Buffer) =>
+    createHmac('sha256', key).update(secret, 'utf8').digest();
+
+  async function find(id: string): Promise<OAuthClient | undefined> {
+    const cached = cache.get(id);
+    if (cached !== undefined && cached.until > now()) return cached.client;
+    const client = await repository.find(id);
+    if (client !== undefined) cache.set(id, { client, until: now() + cacheTtlMs });
+    else cache.delete(id);
+    return client;
+  }
+
+  function matchingKey(client: OAuthClient | undefined, secret: string): Buffer | undefined {
+    const stored =
+      client === undefined ? dummyDigest : Buffer.from(client.secretDigest, 'base64url');
+    for (const key of digestKeys) {
+      const given = digest(secret, key);
+      if (stored.length === given.length && timingSafeEqual(stored, given) && client !== undefined)
+        return key;
+    }
+    return undefined;
+  }
+
+  async function create(input: {
+    name: string;
+    scopes: string[];
+    origin: string;
+    id?: string;
+    secret?: string;
+  }): Promise<NewClient> {
+    const secret = input.secret ?? generateClientSecret();
+    const at = now();
+    const client: OAuthClient = {
+      id: input.id ?? randomUUID(),
+      name: input.name,
+      scopes: input.scopes,
+      secretDigest: digest(secret).toString('base64url'),
+      origin: input.origin,
+      disabled: false,
+      createdAt: at,
+      updatedAt: at,
+    };
+    await repository.insert(client);
+    return { client, secret };
+  }
+
+  return {
+    createClient: (input: { name: string; scopes: string[]; origin?: string }) =>
+      create({ ...input, origin: input.origin ?? 'cli' }),
+
+    listClients: () => repository.list(),
+
+    async rotateClientSecret(id: string): Promise<string> {
+      const secret = generateClientSecret();
+      if (
+        !(await repository.update(
+          id,
+          { secretDigest: digest(secret).toString('base64url') },
+          now(),
+        ))
+      ) {
+        throw new UnknownClientError(id);
+      }
+      cache.delete(id);
+      return secret;
+    },
+
+    async deleteClient(id: string): Promise<void> {
+      if (!(await repository.delete(id))) throw new UnknownClientError(id);
+      cache.delete(id);
+    },
+
+    /** The client when the secret is right and it is enabled; constant time in the secret. */
+    async authenticateClient(id: string, secret: string): Promise<OAuthClient | undefined> {
+      const client = await find(id);
+      const key = matchingKey(client, secret);
+      if (client === undefined || key === undefined || client.disabled) return undefined;
+      if (key !== digestKeys[0]) {
+        // Verified under SECRET_KEY_PREVIOUS: store the digest under the current key.
+        await repository.update(id, { secretDigest: digest(secret).toString('base64url') }, now());
+        cache.delete(id);
+      }
+      return client;
+    },
+
+    /** BOOTSTRAP_CLIENT_*: create the client, or bring its secret and scopes up to date. */
+    async ensureBootstrapClient(
+      id: string,
+      secret: string | undefined,
+      scopes: string[],
+    ): Promise<NewClient | undefined> {
+      const existing = await repository.find(id);
+      if (existing === undefined)
+        return create({
+          id,
+          name: id,
+          scopes,
+          origin: 'bootstrap',
+          ...(secret !== undefined && { secret }),
+        });
+      await repository.update(
+        id,
+        {
+          scopes,
+          disabled: false,
+          ...(secret !== undefined && { secretDigest: digest(secret).toString('base64url') }),
+        },
+        now(),
+      );
+      cache.delete(id);
+      return undefined;
+    },
+
+    /** Development convenience: with no client at all, make one to try the API with. */
+    async ensureDevelopmentClient(): Promise<NewClient | undefined> {
+      if ((await repository.list()).length > 0) return undefined;
+      return create({ name: 'development', scopes: ['write'], origin: 'development' });
+    },
+  };
+}
+
+export type ClientService = ReturnType<typeof clientService>;

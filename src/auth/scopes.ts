@@ -1,0 +1,19 @@
+import { InvalidScope } from './errors.js';
+
+// RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ), separated by single spaces.
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+
+/**
+ * The scopes to grant: those requested, which must all be allowed, or all the allowed ones
+ * when none are requested (RFC 6749 §3.3 lets the server apply a default).
+ */
+export function grantedScopes(requested: string | undefined, allowed: readonly string[]): string[] {
+  if (requested === undefined || requested.trim() === '') return [...allowed];
+  const scopes = requested.split(' ').filter(Boolean);
+  const malformed = scopes.find((s) => !SCOPE_TOKEN.test(s));
+  if (malformed !== undefined) throw new InvalidScope('The scope parameter is malformed.');
+  const refused = scopes.filter((s) => !allowed.includes(s));
+  if (refused.length > 0)
+    throw new InvalidScope(`Scope not allowed for this client: ${refused.join(' ')}.`);
+  return [...new Set(scopes)];
+}

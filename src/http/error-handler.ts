@@ -1,0 +1,113 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import {
+  type FieldError,
+  type HttpError,
+  isHttpError,
+  NotFoundError,
+  ProblemError,
+  ValidationError,
+} from './problem.js';
+
+/**
+ * How a group of routes words client errors it did not throw itself (bad JSON, validation,
+ * unsupported media type): the OAuth routes answer in RFC 6749 form instead of problem JSON.
+ */
+export type ClientErrorRenderer = (
+  status: number,
+  detail: string,
+  fields?: FieldError[],
+) => HttpError;
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    renderClientError?: ClientErrorRenderer;
+  }
+}
+
+type AjvIssue = NonNullable<FastifyError['validation']>[number];
+
+function fieldOf(issue: AjvIssue): string {
+  const params = issue.params as Record<string, unknown>;
+  const path = issue.instancePath.split('/').filter(Boolean);
+  if (typeof params.missingProperty === 'string') path.push(params.missingProperty);
+  if (typeof params.additionalProperty === 'string') path.push(params.additionalProperty);
+  return path.join('.') || '(body)';
+}
+
+function messageOf(issue: AjvIssue): string {
+  const params = issue.params as Record<string, unknown>;
+  if (typeof params.additionalProperty === 'string') return 'is not an allowed field';
+  if (typeof params.missingProperty === 'string') return 'is required';
+  return issue.message ?? 'is not valid';
+}
+
+export function fieldErrors(issues: readonly AjvIssue[]): FieldError[] {
+  return issues.map((issue) => ({ field: fieldOf(issue), message: messageOf(issue) }));
+}
+
+// Messages fixed here rather than taken from the error: a JSON parser's message quotes
+// the body it choked on, and the body may hold a secret.
+function clientErrorDetail(error: FastifyError): string {
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return `Unsupported Content-Type${error.message.includes(':') ? `: ${error.message.split(':').pop()?.trim()}` : ''}.`;
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return 'The request body is too large.';
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return 'The body is empty but Content-Type says JSON.';
+    default:
+      if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+        return 'The body is not valid JSON.';
+      }
+      return error.code?.startsWith('FST_')
+        ? error.message
+        : 'The request could not be understood.';
+  }
+}
+
+function toHttpError(error: FastifyError, request: FastifyRequest): HttpError | undefined {
+  if (isHttpError(error)) return error;
+  const render = request.routeOptions.config?.renderClientError;
+  if (error.validation) {
+    const fields = fieldErrors(error.validation);
+    if (render) {
+      return render(400, fields.map((f) => `${f.field} ${f.message}`).join('; '), fields);
+    }
+    return new ValidationError(fields);
+  }
+  const status = error.statusCode ?? 500;
+  if (status >= 400 && status < 500) {
+    const detail = clientErrorDetail(error);
+    return render ? render(status, detail) : new ProblemError(status, detail);
+  }
+  return undefined;
+}
+
+function send(reply: FastifyReply, error: HttpError): FastifyReply {
+  return reply
+    .code(error.status)
+    .headers(error.headers)
+    .type(error.contentType)
+    .send(JSON.stringify(error.body()));
+}
+
+/** One place that turns anything thrown into a response: no stack, SQL or secret leaves it. */
+export const errorHandler = fp(
+  async (app: FastifyInstance) => {
+    app.setErrorHandler((error: FastifyError, request, reply) => {
+      const known = toHttpError(error, request);
+      if (known) {
+        if (known.status >= 500) request.log.warn({ status: known.status }, known.message);
+        return send(reply, known);
+      }
+      request.log.error({ err: error }, 'unhandled error');
+      return send(reply, new ProblemError(500, 'The server could not complete the request.'));
+    });
+    app.setNotFoundHandler((request, reply) => {
+      const path = request.url.split('?')[0];
+      return send(reply, new NotFoundError(`No route matches ${request.method} ${path}.`));
+    });
+  },
+  { name: 'error-handler' },
+);

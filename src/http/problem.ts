@@ -1,0 +1,79 @@
+import { STATUS_CODES } from 'node:http';
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** What the central error handler knows how to send: any thrown error that implements it. */
+export interface HttpError extends Error {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly contentType: string;
+  body(): Record<string, unknown>;
+}
+
+export function isHttpError(error: unknown): error is HttpError {
+  return error instanceof Error && typeof (error as Partial<HttpError>).body === 'function';
+}
+
+/**
+ * An RFC 9457 problem: what a resource route throws to answer with an error.
+ * The central error handler renders it; handlers never build error responses themselves.
+ */
+export class ProblemError extends Error implements HttpError {
+  override name = 'ProblemError';
+  readonly title: string;
+  readonly contentType = 'application/problem+json; charset=utf-8';
+
+  constructor(
+    readonly status: number,
+    readonly detail: string,
+    readonly headers: Record<string, string> = {},
+    readonly errors?: FieldError[],
+  ) {
+    super(detail);
+    this.title = STATUS_CODES[status] ?? 'Error';
+  }
+
+  body(): Record<string, unknown> {
+    const body: Record<string, unknown> = {
+      type: 'about:blank',
+      title: this.title,
+      status: this.status,
+      detail: this.detail,
+    };
+    if (this.errors !== undefined) body.errors = this.errors;
+    return body;
+  }
+}
+
+export class NotFoundError extends ProblemError {
+  constructor(detail: string) {
+    super(404, detail);
+  }
+}
+
+export class ConflictError extends ProblemError {
+  constructor(detail: string) {
+    super(409, detail);
+  }
+}
+
+export class BadRequestError extends ProblemError {
+  constructor(detail: string) {
+    super(400, detail);
+  }
+}
+
+export class ValidationError extends ProblemError {
+  constructor(errors: FieldError[]) {
+    super(422, 'The request is not valid: see errors.', {}, errors);
+  }
+}
+
+export class ServiceUnavailableError extends ProblemError {
+  constructor(detail: string) {
+    super(503, detail, { 'retry-after': '5' });
+  }
+}

@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { BadRequestError, ConflictError, NotFoundError } from '../http/problem.js';
+import { ProblemRef } from '../http/schemas.js';
+import { playerFrom } from './player.js';
+import type { PlayerRepository } from './repository.js';
+import { Player, PlayerIdParams, PlayerInput, SquadNumberParams } from './schemas.js';
+
+export interface PlayersOptions {
+  players: PlayerRepository;
+}
+
+const PlayerRef = Type.Ref('Player');
+const notFound = (what: string) => new NotFoundError(`No player with ${what}.`);
+
+export const playersRoutes: FastifyPluginAsyncTypebox<PlayersOptions> = async (
+  app,
+  { players },
+) => {
+  app.addSchema(Player);
+  const write = app.requireScope('write');
+
+  app.get(
+    '/players/',
+    {
+      schema: {
+        tags: ['players'],
+        summary: 'All players, ordered by squad number',
+        response: { 200: Type.Array(PlayerRef) },
+      },
+    },
+    () => players.list(),
+  );
+
+  app.get(
+    '/players/:id',
+    {
+      schema: {
+        tags: ['players'],
+        summary: 'One player by id',
+        params: PlayerIdParams,
+        response: { 200: PlayerRef, 404: ProblemRef, 422: ProblemRef },
+      },
+    },
+    async (request) =>
+      (await players.findById(request.params.id)) ??
+      Promise.reject(notFound(`id ${request.params.id}`)),
+  );
+
+  app.get(
+    '/players/squadnumber/:squadNumber',
+    {
+      schema: {
+        tags: ['players'],
+        summary: 'One player by squad number',
+        params: SquadNumberParams,
+        response: { 200: PlayerRef, 404: ProblemRef, 422: ProblemRef },
+      },
+    },
+    async (request) => {
+      const { squadNumber } = request.params;
+      return (
+        (await players.findBySquadNumber(squadNumber)) ??
+        Promise.reject(notFound(`squad number ${squadNumber}`))
+      );
+    },
+  );
+
+  app.post(
+    '/players/',
+    {
+      onRequest: write,
+      schema: {
+        tags: ['players'],
+        summary: 'Create a player (scope write)',
+        body: PlayerInput,
+        response: { 201: PlayerRef, 409: ProblemRef, 422: ProblemRef },
+      },
+    },
+    async (request, reply) => {
+      const player = playerFrom(randomUUID(), request.body);
+      if (!(await players.create(player))) {
+        throw new ConflictError('A Player with this squad number already exists.');
+      }
+      return reply
+        .code(201)
+        .header('location', `/players/squadnumber/${player.squadNumber}`)
+        .send(player);
+    },
+  );
+
+  app.put(
+    '/players/squadnumber/:squadNumber',
+    {
+      onRequest: write,
+      schema: {
+        tags: ['players'],
+        summary: 'Replace a player (scope write)',
+        params: SquadNumberParams,
+        body: PlayerInput,
+        response: { 204: Type.Null(), 400: ProblemRef, 404: ProblemRef, 422: ProblemRef },
+      },
+    },
+    async (request, reply) => {
+      const { squadNumber } = request.params;
+      if (request.body.squadNumber !== squadNumber) {
+        throw new BadRequestError(
+          `squadNumber in the body (${request.body.squadNumber}) does not match the path (${squadNumber}).`,
+        );
+      }
+      const { id: _id, ...fields } = playerFrom('', request.body);
+      if (!(await players.replace(fields))) throw notFound(`squad number ${squadNumber}`);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.delete(
+    '/players/squadnumber/:squadNumber',
+    {
+      onRequest: write,
+      schema: {
+        tags: ['players'],
+        summary: 'Delete a player (scope write)',
+        params: SquadNumberParams,
+        response: { 204: Type.Null(), 404: ProblemRef, 422: ProblemRef },
+      },
+    },
+    async (request, reply) => {
+      const { squadNumber } = request.params;
+      if (!(await players.delete(squadNumber))) throw notFound(`squad number ${squadNumber}`);
+      return reply.code(204).send(null);
+    },
+  );
+};
