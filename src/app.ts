@@ -164,6 +164,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addSchema(Problem);
+  // Only JSON (and forms, on the OAuth routes) are accepted: anything else is a 415.
+  app.removeContentTypeParser('text/plain');
   app.decorate('services', services);
 
   const refresh = setInterval(() => {

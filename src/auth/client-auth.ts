@@ -24,7 +24,10 @@ function decodeBasic(value: string): { id: string; secret: string } {
   }
   try {
     const formDecode = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '));
-    return { id: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
+    return {
+      id: formDecode(decoded.slice(0, colon)),
+      secret: formDecode(decoded.slice(colon + 1)),
+    };
   } catch {
     throw new InvalidRequest('The Authorization: Basic header is malformed.');
   }

@@ -1,0 +1,153 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { createServices, type Services } from './app.js';
+import { UnknownClientError } from './auth/client-service.js';
+import { ConfigError, loadConfig } from './config.js';
+import { migrate } from './db/migrate.js';
+import { insertSeedPlayers, seedOnFirstStart } from './db/seed.js';
+import { HmacKeysNotManagedError } from './keys/key-service.js';
+
+const USAGE = `usage: players-api <command>
+
+  clients create --name NAME [--scopes "write admin"]   prints the secret once
+  clients list
+  clients rotate-secret ID                              prints the new secret once
+  clients delete ID
+  keys list
+  keys rotate
+  keys reencrypt          re-seal keys under SECRET_KEY (old value in SECRET_KEY_PREVIOUS)
+  migrate
+  seed                    put back the seed players that are missing
+
+Settings come from the environment or .env, as for the server.`;
+
+class UsageError extends Error {}
+
+type Command = (
+  services: Services,
+  args: string[],
+  options: Record<string, string | undefined>,
+) => Promise<void>;
+
+const print = (line = '') => process.stdout.write(`${line}\n`);
+
+function argument(args: string[], name: string): string {
+  const value = args[0];
+  if (value === undefined) throw new UsageError(`missing ${name}`);
+  return value;
+}
+
+const commands: Record<string, Command> = {
+  async 'clients create'({ clients }, _args, options) {
+    if (!options.name) throw new UsageError('clients create needs --name');
+    const scopes = (options.scopes ?? 'write').split(/[\s,]+/).filter(Boolean);
+    const { client, secret } = await clients.createClient({ name: options.name, scopes });
+    print(`client_id:     ${client.id}`);
+    print(`client_secret: ${secret}`);
+    print(`scopes:        ${client.scopes.join(' ')}`);
+    print('Keep the secret now: only its digest is stored.');
+  },
+  async 'clients list'({ clients }) {
+    const all = await clients.listClients();
+    if (all.length === 0) print('no clients');
+    for (const c of all) {
+      print(
+        [
+          c.id,
+          c.name,
+          c.scopes.join(' ') || '-',
+          c.origin,
+          c.disabled ? 'disabled' : 'enabled',
+          new Date(c.createdAt).toISOString(),
+        ].join('\t'),
+      );
+    }
+  },
+  async 'clients rotate-secret'({ clients }, args) {
+    const secret = await clients.rotateClientSecret(argument(args, 'client id'));
+    print(`client_secret: ${secret}`);
+    print('The previous secret no longer works.');
+  },
+  async 'clients delete'({ clients }, args) {
+    const id = argument(args, 'client id');
+    await clients.deleteClient(id);
+    print(`deleted client ${id}`);
+  },
+  async 'keys list'({ keys }) {
+    for (const k of await keys.listKeys()) {
+      print(
+        [
+          k.kid,
+          k.alg,
+          k.current ? 'current' : `retired ${k.retiredAt}, leaves JWKS ${k.expiresAt}`,
+          k.createdAt,
+        ].join('\t'),
+      );
+    }
+  },
+  async 'keys rotate'({ keys }) {
+    const kid = await keys.rotateSigningKey();
+    print(`new current key ${kid}; running instances pick it up within 30 s`);
+  },
+  async 'keys reencrypt'({ keys }) {
+    print(`re-encrypted ${await keys.reencryptKeys()} key(s) under the current SECRET_KEY`);
+  },
+  async migrate({ database }) {
+    const applied = await migrate(database, seedOnFirstStart);
+    print(applied.length ? `applied ${applied.join(', ')}` : 'already up to date');
+  },
+  async seed({ database }) {
+    await migrate(database, seedOnFirstStart);
+    print(`inserted ${await insertSeedPlayers(database.db)} seed player(s)`);
+  },
+};
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      name: { type: 'string' },
+      scopes: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const two = positionals.slice(0, 2).join(' ');
+  const [name, args] = commands[two]
+    ? [two, positionals.slice(2)]
+    : [positionals[0] ?? '', positionals.slice(1)];
+  const command = commands[name];
+  if (values.help) {
+    print(USAGE);
+    return 0;
+  }
+  if (command === undefined)
+    throw new UsageError(name ? `unknown command "${name}"` : 'no command given');
+  const services = createServices(loadConfig());
+  try {
+    if (name !== 'migrate' && name !== 'seed') await migrate(services.database, seedOnFirstStart);
+    await command(services, args, { name: values.name, scopes: values.scopes });
+    return 0;
+  } finally {
+    await services.database.close();
+  }
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  const expected = [UsageError, ConfigError, UnknownClientError, HmacKeysNotManagedError].some(
+    (k) => error instanceof k,
+  );
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`players-api: ${message}\n`);
+  if (
+    error instanceof UsageError ||
+    (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
+  ) {
+    process.stderr.write(`${USAGE}\n`);
+    process.exitCode = 2;
+  } else {
+    process.exitCode = expected ? 1 : 70;
+  }
+}
