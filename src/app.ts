@@ -25,7 +25,7 @@ import { Problem } from './http/schemas.js';
 import { swaggerDocs } from './http/swagger.js';
 import { buildValidatorCompiler } from './http/validation.js';
 import { jwksRoute } from './keys/jwks-route.js';
-import type { KeyRing } from './keys/key-ring.js';
+import { type KeyManager, startKeyManager } from './keys/key-manager.js';
 import { type KeyService, keyService } from './keys/key-service.js';
 import { keyStore } from './keys/key-store.js';
 import { loadSecretKeys } from './keys/secret-key.js';
@@ -39,10 +39,6 @@ export const SCOPES = {
   introspect: 'Introspect any token (RFC 7662)',
 } as const;
 const BODY_LIMIT = 1024 * 1024;
-// How often an instance picks up keys rotated by another process (the CLI, another instance).
-const KEY_REFRESH_MS = 30_000;
-// A token naming an unknown kid may trigger a reload, but not more often than this.
-const KEY_RELOAD_THROTTLE_MS = 5_000;
 
 export interface AppOptions {
   config: Config;
@@ -51,6 +47,8 @@ export interface AppOptions {
   /** Shown once when the service makes a client (development, bootstrap without secret). */
   announceClient?: (client: NewClient) => void;
   logger?: boolean;
+  /** Where log lines go (tests capture them); stdout by default. */
+  logStream?: NodeJS.WritableStream;
 }
 
 /** The services the routes and the CLI share: one implementation, two doors. */
@@ -118,22 +116,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     throw error;
   }
 
-  let ring: KeyRing = await keys.loadKeyRing();
-  let lastReload = now();
-  const currentKeys = () => ring;
-  async function reloadKeys(): Promise<boolean> {
-    if (now() - lastReload < KEY_RELOAD_THROTTLE_MS) return false;
-    lastReload = now();
-    ring = await keys.loadKeyRing();
-    return true;
-  }
-
   const app = Fastify({
     logger:
       options.logger === false
         ? false
         : {
             level: config.LOG_LEVEL,
+            ...(options.logStream !== undefined && { stream: options.logStream }),
             redact: {
               paths: [
                 'req.headers.authorization',
@@ -168,17 +157,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.removeContentTypeParser('text/plain');
   app.decorate('services', services);
 
-  const refresh = setInterval(() => {
-    keys.loadKeyRing().then(
-      (next) => {
-        ring = next;
-      },
-      (error: unknown) => app.log.warn({ err: error }, 'signing keys could not be reloaded'),
-    );
-  }, KEY_REFRESH_MS);
-  refresh.unref();
+  const signingKeys = await startKeyManager(keys, {
+    now,
+    onError: (error) => app.log.warn({ err: error }, 'signing keys could not be reloaded'),
+  });
+  const currentKeys = signingKeys.ring;
+  app.decorate('signingKeys', signingKeys);
   app.addHook('onClose', async () => {
-    clearInterval(refresh);
+    signingKeys.stop();
     await database.close();
   });
 
@@ -197,7 +183,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   const verifier = tokenVerifier({
     keys: currentKeys,
-    reloadKeys,
+    reloadKeys: signingKeys.reloadForUnknownKid,
     issuer: config.ISSUER,
     audience: config.AUDIENCE,
     clockToleranceSeconds: config.CLOCK_TOLERANCE,
@@ -251,5 +237,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 declare module 'fastify' {
   interface FastifyInstance {
     services: Services;
+    /** The signing keys this instance uses: ring, reload, rotate. */
+    signingKeys: KeyManager;
   }
 }

@@ -28,6 +28,7 @@ export interface TokenVerifierOptions {
 interface CachedToken {
   claims: AccessTokenClaims;
   expiresAtMs: number;
+  kid: string;
 }
 
 function decodeHeader(segment: string): Record<string, unknown> {
@@ -75,13 +76,13 @@ export function tokenVerifier(options: TokenVerifierOptions) {
   const toleranceMs = clockToleranceSeconds * 1000;
   const cache = new Map<string, CachedToken>();
 
-  function remember(token: string, claims: AccessTokenClaims): void {
+  function remember(token: string, claims: AccessTokenClaims, kid: string): void {
     if (cache.size >= cacheSize) {
       // Maps iterate in insertion order: drop the oldest entry.
       const oldest = cache.keys().next();
       if (!oldest.done) cache.delete(oldest.value);
     }
-    cache.set(token, { claims, expiresAtMs: claims.exp * 1000 });
+    cache.set(token, { claims, expiresAtMs: claims.exp * 1000, kid });
   }
 
   function checkLive(claims: AccessTokenClaims, expiresAtMs: number): AccessTokenClaims {
@@ -102,7 +103,7 @@ export function tokenVerifier(options: TokenVerifierOptions) {
     return key;
   }
 
-  async function verifyUncached(token: string): Promise<AccessTokenClaims> {
+  async function verifyUncached(token: string): Promise<CachedToken> {
     if (token.length > MAX_TOKEN_LENGTH) throw new InvalidTokenError('The token is too long.');
     const segments = token.split('.');
     if (segments.length !== 3 || !segments.every((s) => B64URL_SEGMENT.test(s))) {
@@ -146,17 +147,21 @@ export function tokenVerifier(options: TokenVerifierOptions) {
     if (typeof iat !== 'number' || iat * 1000 > now() + toleranceMs) {
       throw new InvalidTokenError('The token was issued in the future.');
     }
-    return payload as unknown as AccessTokenClaims;
+    const claims = payload as unknown as AccessTokenClaims;
+    return { claims, expiresAtMs: claims.exp * 1000, kid: key.kid };
   }
 
   return {
     async verifyBearer(token: string): Promise<AccessTokenClaims> {
       const hit = cache.get(token);
-      if (hit !== undefined) return checkLive(hit.claims, hit.expiresAtMs);
-      const claims = await verifyUncached(token);
-      checkLive(claims, claims.exp * 1000);
-      remember(token, claims);
-      return claims;
+      // A key that left the ring (its grace period ended) takes its cached tokens with it.
+      if (hit !== undefined && keys().verificationKey(hit.kid) !== undefined) {
+        return checkLive(hit.claims, hit.expiresAtMs);
+      }
+      const verified = await verifyUncached(token);
+      checkLive(verified.claims, verified.expiresAtMs);
+      remember(token, verified.claims, verified.kid);
+      return verified.claims;
     },
     /** Drops cached verifications, e.g. after keys or accounts changed elsewhere. */
     forget(): void {

@@ -2,13 +2,13 @@
 tokens with client_secret_basic and client_secret_post and creates, updates and deletes a
 player; PyJWT verifies each token from the published JWKS alone."""
 
-import sys
+import os
 
 import jwt
 import requests
 from authlib.integrations.requests_client import OAuth2Session
 
-base, client_id, client_secret = sys.argv[1:4]
+base, client_id, client_secret = (os.environ[k] for k in ("BASE_URL", "CLIENT_ID", "CLIENT_SECRET"))
 jwks = jwt.PyJWKClient(f"{base}/.well-known/jwks.json")
 metadata = requests.get(f"{base}/.well-known/oauth-authorization-server").json()
 assert metadata["token_endpoint"] == f"{base}/auth/token", metadata

@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { newPlayer, startTestApp } from '../helpers.js';
+
+const REALM = 'Bearer realm="players-api"';
+
+describe('bearer protection (RFC 6750)', () => {
+  for (const status of [401, 403] as const) {
+    test(`AUTH_FAILURE_STATUS=${status}: the three failure rows and their challenges`, async () => {
+      const t = await startTestApp(status === 403 ? { AUTH_FAILURE_STATUS: '403' } : {});
+      const post = (authorization?: string) =>
+        t.app.inject({
+          method: 'POST',
+          url: '/players/',
+          headers: authorization === undefined ? {} : { authorization },
+          payload: newPlayer(95),
+        });
+
+      const none = await post();
+      assert.equal(none.statusCode, status);
+      assert.equal(none.headers['www-authenticate'], REALM);
+      assert.equal(none.headers['content-type'], 'application/problem+json; charset=utf-8');
+
+      for (const header of ['Basic abc', 'Bearer', 'Bearer    ', 'Token abc']) {
+        const response = await post(header);
+        assert.equal(response.statusCode, status, header);
+        assert.equal(response.headers['www-authenticate'], `${REALM}, error="invalid_request"`);
+      }
+
+      const invalid = await post('Bearer not.a.jwt');
+      assert.equal(invalid.statusCode, status);
+      assert.match(
+        invalid.headers['www-authenticate'] as string,
+        /^Bearer realm="players-api", error="invalid_token", error_description="[^"]+"$/,
+      );
+
+      const readOnly = await startScopedToken(t, '');
+      const forbidden = await post(`Bearer ${readOnly}`);
+      assert.equal(forbidden.statusCode, 403);
+      assert.equal(
+        forbidden.headers['www-authenticate'],
+        `${REALM}, error="insufficient_scope", scope="write"`,
+      );
+
+      const ok = await post(`bearer ${await t.token('write')}`);
+      assert.equal(ok.statusCode, 201, 'the scheme name is case-insensitive');
+      assert.equal((await t.app.inject({ url: '/players/squadnumber/95' })).statusCode, 200);
+      await t.close();
+    });
+  }
+
+  test('GET /protected: any valid token, answers with its subject', async () => {
+    const t = await startTestApp();
+    const token = await t.token();
+    for (let i = 0; i < 2; i++) {
+      const response = await t.app.inject({
+        url: '/protected',
+        headers: { authorization: `Bearer ${token}` },
+      });
+      assert.equal(response.statusCode, 200);
+      assert.deepEqual(response.json(), { message: 'protected resource', sub: t.client.id });
+    }
+    assert.equal((await t.app.inject({ url: '/protected' })).statusCode, 401);
+    await t.close();
+  });
+
+  test('OpenAPI marks guarded routes with the oauth2 scheme and their scope', async () => {
+    const t = await startTestApp();
+    const doc = (await t.app.inject({ url: '/openapi.json' })).json();
+    assert.deepEqual(doc.paths['/players/'].post.security, [{ oauth2: ['write'] }]);
+    assert.equal(doc.paths['/players/'].get.security, undefined);
+    assert.deepEqual(Object.keys(doc.components.securitySchemes.oauth2.flows).sort(), [
+      'clientCredentials',
+      'password',
+    ]);
+    await t.close();
+  });
+});
+
+/** A token from a second client that holds only `scopes` (space-separated, may be empty). */
+async function startScopedToken(
+  t: Awaited<ReturnType<typeof startTestApp>>,
+  scopes: string,
+): Promise<string> {
+  const made = await t.app.services.clients.createClient({
+    name: 'narrow',
+    scopes: scopes.split(' ').filter(Boolean),
+  });
+  return t.token(undefined, { id: made.client.id, secret: made.secret });
+}

@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { buildApp } from '../src/app.js';
+import { basic, TEST_SECRET_KEY, tempDir, testConfig } from './helpers.js';
+
+const CLI = new URL('../src/cli.ts', import.meta.url).pathname;
+
+function cli(dir: string, ...args: string[]) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], {
+    env: {
+      PATH: process.env.PATH,
+      DATABASE_URL: `sqlite:${join(dir, 'players.db')}`,
+      SECRET_KEY: TEST_SECRET_KEY,
+      NODE_ENV: 'test',
+    },
+    encoding: 'utf8',
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const field = (output: string, name: string) =>
+  new RegExp(`${name}:\\s+(\\S+)`).exec(output)?.[1] ?? '';
+
+describe('admin command line', () => {
+  test('clients create, list, rotate-secret, delete; keys rotate, list; migrate, seed', async () => {
+    const { dir, cleanup } = tempDir();
+    assert.match(cli(dir, 'migrate').stdout, /applied 001_players/);
+    assert.match(cli(dir, 'migrate').stdout, /already up to date/);
+
+    const created = cli(dir, 'clients', 'create', '--name', 'reporting', '--scopes', 'write admin');
+    assert.equal(created.code, 0, created.stderr);
+    const id = field(created.stdout, 'client_id');
+    const secret = field(created.stdout, 'client_secret');
+    assert.ok(secret.length >= 43, 'at least 256 bits, base64url');
+    assert.match(
+      cli(dir, 'clients', 'list').stdout,
+      new RegExp(`${id}\\treporting\\twrite admin\\tcli`),
+    );
+
+    const app = await buildApp({ config: testConfig({}, dir), logger: false });
+    const tokenStatus = (s: string) =>
+      app
+        .inject({
+          method: 'POST',
+          url: '/auth/token',
+          headers: { authorization: basic(id, s) },
+          payload: { grant_type: 'client_credentials' },
+        })
+        .then((r) => r.statusCode);
+    assert.equal(await tokenStatus(secret), 200);
+
+    const rotated = field(cli(dir, 'clients', 'rotate-secret', id).stdout, 'client_secret');
+    assert.notEqual(rotated, secret);
+    await app.close();
+    const again = await buildApp({ config: testConfig({}, dir), logger: false });
+    const status = (s: string) =>
+      again
+        .inject({
+          method: 'POST',
+          url: '/auth/token',
+          headers: { authorization: basic(id, s) },
+          payload: { grant_type: 'client_credentials' },
+        })
+        .then((r) => r.statusCode);
+    assert.equal(await status(secret), 401);
+    assert.equal(await status(rotated), 200);
+    await again.close();
+
+    const keysBefore = cli(dir, 'keys', 'list').stdout.trim().split('\n');
+    assert.equal(keysBefore.length, 1);
+    assert.match(keysBefore[0] as string, /\tEdDSA\tcurrent\t/);
+    assert.match(cli(dir, 'keys', 'rotate').stdout, /new current key/);
+    const keysAfter = cli(dir, 'keys', 'list').stdout.trim().split('\n');
+    assert.equal(keysAfter.length, 2);
+    assert.ok(keysAfter.some((line) => /retired .*leaves JWKS/.test(line)));
+
+    assert.match(cli(dir, 'clients', 'delete', id).stdout, /deleted/);
+    assert.doesNotMatch(cli(dir, 'clients', 'list').stdout, new RegExp(id));
+    const missing = cli(dir, 'clients', 'delete', id);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /No client with id/);
+
+    assert.match(cli(dir, 'seed').stdout, /inserted 0 seed player/);
+    const unknown = cli(dir, 'frobnicate');
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /unknown command/);
+    cleanup();
+  });
+});
+
+describe('clients made at start', () => {
+  test('BOOTSTRAP_CLIENT_* creates the client, then updates its secret and scopes', async () => {
+    const { dir, cleanup } = tempDir();
+    const env = {
+      BOOTSTRAP_CLIENT_ID: 'boot',
+      BOOTSTRAP_CLIENT_SECRET: 'boot-secret-0123456789abcdef0123456789',
+    };
+    const token = async (app: Awaited<ReturnType<typeof buildApp>>, secret: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/auth/token',
+        headers: { authorization: basic('boot', secret) },
+        payload: { grant_type: 'client_credentials' },
+      });
+    const first = await buildApp({ config: testConfig(env, dir), logger: false });
+    assert.equal((await token(first, env.BOOTSTRAP_CLIENT_SECRET)).json().scope, 'write');
+    await first.close();
+    const changed = {
+      BOOTSTRAP_CLIENT_ID: 'boot',
+      BOOTSTRAP_CLIENT_SECRET: 'changed-secret-0123456789abcdef012345',
+      BOOTSTRAP_CLIENT_SCOPES: 'write admin',
+    };
+    const second = await buildApp({ config: testConfig(changed, dir), logger: false });
+    assert.equal((await token(second, env.BOOTSTRAP_CLIENT_SECRET)).statusCode, 401);
+    assert.equal(
+      (await token(second, changed.BOOTSTRAP_CLIENT_SECRET)).json().scope,
+      'write admin',
+    );
+    await second.close();
+    cleanup();
+  });
+
+  test('development makes one client on the first start and shows it once; production refuses it', async () => {
+    const { dir, cleanup } = tempDir();
+    const shown: string[] = [];
+    const announceClient = ({ secret }: { secret: string }) => shown.push(secret);
+    const dev = testConfig({ NODE_ENV: 'development' }, dir);
+    await (await buildApp({ config: dev, logger: false, announceClient })).close();
+    await (await buildApp({ config: dev, logger: false, announceClient })).close();
+    assert.equal(shown.length, 1);
+    const prod = testConfig({ NODE_ENV: 'production', ISSUER: 'https://auth.example' }, dir);
+    await assert.rejects(
+      buildApp({ config: prod, logger: false }),
+      /refuses the development client/,
+    );
+    cleanup();
+  });
+});
