@@ -1,37 +1,32 @@
 import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { AccessTokenClaims } from './auth/access-token.js';
-import { accessTokenIssuer } from './auth/access-token.js';
-import { bearerGuard } from './auth/bearer-guard.js';
-import { clientCredentialsGrant } from './auth/client-credentials-grant.js';
+import { type Audit, noAudit } from './auth/audit.js';
 import { clientRepository } from './auth/client-repository.js';
 import { type ClientService, clientService, type NewClient } from './auth/client-service.js';
-import { InvalidRequest } from './auth/errors.js';
-import { metadataRoute } from './auth/metadata-route.js';
-import { tokenRoute } from './auth/token-route.js';
-import { tokenVerifier } from './auth/verify-bearer.js';
-import type { Config } from './config.js';
-import { ConfigError } from './config.js';
+import { oauthServer } from './auth/oauth-server.js';
+import { type RefreshTokenService, refreshTokenService } from './auth/refresh-tokens.js';
+import { startRevocationList } from './auth/revocation-list.js';
+import { type Config, ConfigError } from './config.js';
 import { type Database, openDatabase } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { seedOnFirstStart } from './db/seed.js';
 import { errorHandler } from './http/error-handler.js';
 import { etag } from './http/etag.js';
-import { registerFormBodyParser } from './http/form-body.js';
 import { healthRoutes } from './http/health-routes.js';
 import { requestContext, requestIdOf } from './http/request-context.js';
 import { Problem } from './http/schemas.js';
 import { swaggerDocs } from './http/swagger.js';
 import { buildValidatorCompiler } from './http/validation.js';
-import { jwksRoute } from './keys/jwks-route.js';
 import { type KeyManager, startKeyManager } from './keys/key-manager.js';
 import { type KeyService, keyService } from './keys/key-service.js';
 import { keyStore } from './keys/key-store.js';
 import { loadSecretKeys } from './keys/secret-key.js';
 import { playerRepository } from './players/repository.js';
 import { playersRoutes } from './players/routes.js';
-
+import { type HashParameters, passwordHasher } from './users/password-hasher.js';
+import { userRepository } from './users/user-repository.js';
+import { type UserService, userService } from './users/user-service.js';
 export const REALM = 'players-api';
 export const SCOPES = {
   write: 'Create, replace and delete players',
@@ -49,6 +44,8 @@ export interface AppOptions {
   logger?: boolean;
   /** Where log lines go (tests capture them); stdout by default. */
   logStream?: NodeJS.WritableStream;
+  /** argon2id parameters; OWASP's by default. */
+  hashParameters?: HashParameters;
 }
 
 /** The services the routes and the CLI share: one implementation, two doors. */
@@ -56,13 +53,40 @@ export interface Services {
   database: Database;
   clients: ClientService;
   keys: KeyService;
+  users: UserService;
+  refreshTokens: RefreshTokenService;
 }
 
-export function createServices(config: Config, now: () => number = Date.now): Services {
+export interface ServiceOptions {
+  now?: () => number;
+  audit?: Audit;
+  hashParameters?: HashParameters;
+}
+
+export function createServices(config: Config, options: ServiceOptions = {}): Services {
+  const now = options.now ?? Date.now;
+  const audit = options.audit ?? noAudit;
   const database = openDatabase(config.DATABASE_URL);
   const secrets = loadSecretKeys(config);
+  const refreshTokens = refreshTokenService({
+    db: database.db,
+    secrets,
+    ttlSeconds: config.REFRESH_TOKEN_TTL,
+    reuseGraceSeconds: config.REFRESH_REUSE_GRACE,
+    now,
+    audit,
+  });
   return {
     database,
+    refreshTokens,
+    users: userService({
+      repository: userRepository(database.db),
+      hasher: passwordHasher(options.hashParameters),
+      revokeUserTokens: refreshTokens.revokeUserTokens,
+      defaultScopes: ['write'],
+      now,
+      audit,
+    }),
     clients: clientService({ repository: clientRepository(database.db), secrets, now }),
     keys: keyService({
       store: keyStore(database.db),
@@ -102,21 +126,8 @@ async function ensureClients(
   }
 }
 
-/** Builds the whole service (migrated, seeded, keys loaded) without listening. */
-export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  const { config } = options;
-  const now = options.now ?? Date.now;
-  const services = createServices(config, now);
-  const { database, clients, keys } = services;
-  try {
-    await migrate(database, seedOnFirstStart);
-    await ensureClients(config, services, options.announceClient ?? (() => {}));
-  } catch (error) {
-    await database.close();
-    throw error;
-  }
-
-  const app = Fastify({
+function createFastify(config: Config, options: AppOptions) {
+  return Fastify({
     logger:
       options.logger === false
         ? false
@@ -151,21 +162,49 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       },
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
+}
+
+/** Builds the whole service (migrated, seeded, keys loaded) without listening. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { config } = options;
+  const now = options.now ?? Date.now;
+  const app = createFastify(config, options);
+  const auditLog = app.log.child({ audit: true });
+  const audit: Audit = (event, fields) => auditLog.info({ event, ...fields }, event);
+  const services = createServices(config, {
+    now,
+    audit,
+    ...(options.hashParameters && { hashParameters: options.hashParameters }),
+  });
+  const { database, clients, keys, users, refreshTokens } = services;
+  app.addHook('onClose', () => database.close());
+  try {
+    await migrate(database, seedOnFirstStart);
+    await ensureClients(config, services, options.announceClient ?? (() => {}));
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
 
   app.addSchema(Problem);
   // Only JSON (and forms, on the OAuth routes) are accepted: anything else is a 415.
   app.removeContentTypeParser('text/plain');
   app.decorate('services', services);
 
+  const onError = (what: string) => (error: unknown) => app.log.warn({ err: error }, what);
   const signingKeys = await startKeyManager(keys, {
     now,
-    onError: (error) => app.log.warn({ err: error }, 'signing keys could not be reloaded'),
+    onError: onError('signing keys could not be reloaded'),
   });
-  const currentKeys = signingKeys.ring;
+  const revocations = await startRevocationList({
+    db: database.db,
+    now,
+    onError: onError('revocations could not be reloaded'),
+  });
   app.decorate('signingKeys', signingKeys);
   app.addHook('onClose', async () => {
     signingKeys.stop();
-    await database.close();
+    revocations.stop();
   });
 
   await app.register(requestContext);
@@ -173,62 +212,23 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(helmet, { global: true, contentSecurityPolicy: false });
   await app.register(swaggerDocs, { scopes: SCOPES });
   await app.register(etag);
-
-  const issueAccessToken = accessTokenIssuer({
-    keys: currentKeys,
+  await app.register(oauthServer, {
     issuer: config.ISSUER,
     audience: config.AUDIENCE,
-    ttlSeconds: config.ACCESS_TOKEN_TTL,
-    now,
-  });
-  const verifier = tokenVerifier({
-    keys: currentKeys,
-    reloadKeys: signingKeys.reloadForUnknownKid,
-    issuer: config.ISSUER,
-    audience: config.AUDIENCE,
-    clockToleranceSeconds: config.CLOCK_TOLERANCE,
-    now,
-    isRevoked: () => false,
-  });
-  await app.register(bearerGuard, {
-    verifier,
     realm: REALM,
+    accessTokenTtl: config.ACCESS_TOKEN_TTL,
+    clockTolerance: config.CLOCK_TOLERANCE,
     failureStatus: config.AUTH_FAILURE_STATUS === '403' ? 403 : 401,
-  });
-
-  const grants = {
-    client_credentials: clientCredentialsGrant({ clients, issueAccessToken, realm: REALM }),
-  };
-  await app.register(async (oauth) => {
-    registerFormBodyParser(oauth);
-    oauth.addHook('onRoute', (route) => {
-      route.config = {
-        ...route.config,
-        renderClientError: (status, detail) => new InvalidRequest(detail, status),
-      };
-    });
-    await oauth.register(tokenRoute, { grants });
-  });
-  await app.register(metadataRoute, {
-    issuer: config.ISSUER,
-    grantTypes: Object.keys(grants),
+    allowRegistration: config.ALLOW_REGISTRATION ?? config.NODE_ENV !== 'production',
     scopes: Object.keys(SCOPES),
-    signingAlgorithms: [config.JWT_ALG],
+    clients,
+    users,
+    refreshTokens,
+    signingKeys,
+    revocations,
+    now,
+    audit,
   });
-  await app.register(jwksRoute, { keys: currentKeys });
-
-  app.get(
-    '/protected',
-    {
-      onRequest: app.requireToken,
-      schema: { tags: ['oauth'], summary: 'Any valid access token' },
-    },
-    async (request) => ({
-      message: 'protected resource',
-      sub: (request.token as AccessTokenClaims).sub,
-    }),
-  );
-
   await app.register(healthRoutes, { checks: { database: () => database.ping() } });
   await app.register(playersRoutes, { players: playerRepository(database.db) });
   return app;

@@ -6,6 +6,11 @@ import { ConfigError, loadConfig } from './config.js';
 import { migrate } from './db/migrate.js';
 import { insertSeedPlayers, seedOnFirstStart } from './db/seed.js';
 import { HmacKeysNotManagedError } from './keys/key-service.js';
+import {
+  UnknownUserError,
+  UsernameTakenError,
+  WeakCredentialsError,
+} from './users/user-service.js';
 
 const USAGE = `usage: players-api <command>
 
@@ -13,6 +18,10 @@ const USAGE = `usage: players-api <command>
   clients list
   clients rotate-secret ID                              prints the new secret once
   clients delete ID
+  users create --username NAME [--password P] [--full-name F] [--scopes "write"]
+                          without --password, the password is read from standard input
+  users disable NAME      refuses logins, revokes refresh tokens, blocks live access tokens
+  users enable NAME
   keys list
   keys rotate
   keys reencrypt          re-seal keys under SECRET_KEY (old value in SECRET_KEY_PREVIOUS)
@@ -30,6 +39,14 @@ type Command = (
 ) => Promise<void>;
 
 const print = (line = '') => process.stdout.write(`${line}\n`);
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY)
+    throw new UsageError('give --password, or pipe the password on standard input');
+  let text = '';
+  for await (const chunk of process.stdin) text += chunk;
+  return text;
+}
 
 function argument(args: string[], name: string): string {
   const value = args[0];
@@ -73,6 +90,29 @@ const commands: Record<string, Command> = {
     await clients.deleteClient(id);
     print(`deleted client ${id}`);
   },
+  async 'users create'({ users }, _args, options) {
+    if (!options.username) throw new UsageError('users create needs --username');
+    const password = options.password ?? (await readStdin()).replace(/\r?\n$/, '');
+    const user = await users.registerUser({
+      username: options.username,
+      password,
+      fullName: options['full-name'],
+      ...(options.scopes !== undefined && {
+        scopes: options.scopes.split(/[\s,]+/).filter(Boolean),
+      }),
+    });
+    print(`created user ${user.username} (${user.id}) with scopes ${user.scopes.join(' ')}`);
+  },
+  async 'users disable'({ users }, args) {
+    const user = await users.disableUser(argument(args, 'username'));
+    print(
+      `disabled ${user.username}: logins refused, refresh tokens revoked, access tokens refused`,
+    );
+  },
+  async 'users enable'({ users }, args) {
+    const user = await users.enableUser(argument(args, 'username'));
+    print(`enabled ${user.username}`);
+  },
   async 'keys list'({ keys }) {
     for (const k of await keys.listKeys()) {
       print(
@@ -109,6 +149,9 @@ async function main(argv: string[]): Promise<number> {
     options: {
       name: { type: 'string' },
       scopes: { type: 'string' },
+      username: { type: 'string' },
+      password: { type: 'string' },
+      'full-name': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -126,7 +169,7 @@ async function main(argv: string[]): Promise<number> {
   const services = createServices(loadConfig());
   try {
     if (name !== 'migrate' && name !== 'seed') await migrate(services.database, seedOnFirstStart);
-    await command(services, args, { name: values.name, scopes: values.scopes });
+    await command(services, args, values as Record<string, string | undefined>);
     return 0;
   } finally {
     await services.database.close();
@@ -136,9 +179,15 @@ async function main(argv: string[]): Promise<number> {
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
-  const expected = [UsageError, ConfigError, UnknownClientError, HmacKeysNotManagedError].some(
-    (k) => error instanceof k,
-  );
+  const expected = [
+    UsageError,
+    ConfigError,
+    UnknownClientError,
+    UnknownUserError,
+    UsernameTakenError,
+    WeakCredentialsError,
+    HmacKeysNotManagedError,
+  ].some((k) => error instanceof k);
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`players-api: ${message}\n`);
   if (

@@ -58,7 +58,10 @@ function oneOf<const T extends string>(
   };
 }
 
-function flag(defaultValue: string, description: string): Setting<boolean, string> {
+function flag<D extends string | undefined>(
+  defaultValue: D,
+  description: string,
+): Setting<boolean, D> {
   return {
     default: defaultValue,
     description,
@@ -150,6 +153,12 @@ export const settings = {
   AUDIENCE: text('players-api', 'token `aud`'),
   ACCESS_TOKEN_TTL: integer('3600', 60, 86400, 'access token lifetime, seconds'),
   REFRESH_TOKEN_TTL: integer('1209600', 300, 31536000, 'refresh token lifetime, seconds'),
+  REFRESH_REUSE_GRACE: integer(
+    '0',
+    0,
+    300,
+    'seconds in which a used refresh token may be retried without revoking its family',
+  ),
   CLOCK_TOLERANCE: integer('5', 0, 60, 'seconds of clock skew accepted on `exp`/`nbf`/`iat`'),
   JWT_ALG: oneOf('EdDSA', ['EdDSA', 'ES256', 'RS256', 'HS256'], 'access token signing algorithm'),
   JWT_SECRET: secret(32, 'HS256 key (with `JWT_ALG=HS256`), at least 32 bytes'),
@@ -170,6 +179,10 @@ export const settings = {
     'info',
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
     'pino log level',
+  ),
+  ALLOW_REGISTRATION: flag(
+    undefined,
+    '`POST /users` open to anyone; unset: on, except in production',
   ),
   ALLOW_INSECURE_ISSUER: flag(
     'false',

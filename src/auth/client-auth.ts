@@ -67,6 +67,19 @@ export function readClientCredentials(
   return { clientId: params.client_id, clientSecret: params.client_secret, usedBasic: false };
 }
 
+/**
+ * The service's own public client (RFC 6749 §2.1): the compatibility login routes and
+ * password-grant callers that send no client credentials act as this client. It has no
+ * secret, and refresh tokens issued to it can only be used by it.
+ */
+export const FIRST_PARTY_CLIENT_ID = 'players-api-public';
+
+export interface CallingClient {
+  id: string;
+  /** The scopes a confidential client may hold; undefined for the public client. */
+  scopes: string[] | undefined;
+}
+
 /** The authenticated confidential client, or invalid_client (which says nothing of why). */
 export async function authenticateClient(
   request: FastifyRequest,
@@ -81,4 +94,25 @@ export async function authenticateClient(
   const client = await clients.authenticateClient(credentials.clientId, credentials.clientSecret);
   if (client === undefined) throw new InvalidClient(realm, credentials.usedBasic);
   return client;
+}
+
+/**
+ * A confidential client must authenticate (RFC 6749 §3.2.1); a caller with no credentials,
+ * or naming only the public client's id, is the public first-party client.
+ */
+export async function identifyClient(
+  request: FastifyRequest,
+  params: ClientParams,
+  clients: ClientService,
+  realm: string,
+): Promise<CallingClient> {
+  const credentials = readClientCredentials(request, params);
+  if (
+    credentials === undefined ||
+    (credentials.clientSecret === undefined && credentials.clientId === FIRST_PARTY_CLIENT_ID)
+  ) {
+    return { id: FIRST_PARTY_CLIENT_ID, scopes: undefined };
+  }
+  const client = await authenticateClient(request, params, clients, realm);
+  return { id: client.id, scopes: client.scopes };
 }

@@ -44,6 +44,31 @@ export interface RevokedTokensTable {
   expires_at: Millis;
 }
 
+export interface UsersTable {
+  id: string;
+  username: string;
+  username_key: string;
+  full_name: string | null;
+  password_hash: string;
+  scopes: string;
+  disabled: Generated<Flag>;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface RefreshTokensTable {
+  id: string;
+  digest: string;
+  family_id: string;
+  user_id: string;
+  client_id: string;
+  scopes: string;
+  status: 'active' | 'used' | 'revoked';
+  created_at: Millis;
+  expires_at: Millis;
+  used_at: Millis | null;
+}
+
 export interface SchemaMigrationsTable {
   version: string;
   applied_at: Millis;
@@ -54,5 +79,7 @@ export interface Schema {
   oauth_clients: OAuthClientsTable;
   signing_keys: SigningKeysTable;
   revoked_tokens: RevokedTokensTable;
+  users: UsersTable;
+  refresh_tokens: RefreshTokensTable;
   schema_migrations: SchemaMigrationsTable;
 }

@@ -57,7 +57,7 @@ describe('signing keys', () => {
   test('a key rotated by another process is picked up when a token names it', async () => {
     const clock = testClock();
     const t = await startTestApp({}, { now: clock.now });
-    const other = createServices(t.config, clock.now);
+    const other = createServices(t.config, { now: clock.now });
     const kid = await other.keys.rotateSigningKey();
     const ring = await other.keys.loadKeyRing();
     await other.database.close();

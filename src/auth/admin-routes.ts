@@ -1,0 +1,176 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { NotFoundError } from '../http/problem.js';
+import { ProblemRef } from '../http/schemas.js';
+import type { KeyManager } from '../keys/key-manager.js';
+import { publicUser, UnknownUserError, type UserService } from '../users/user-service.js';
+import type { OAuthClient } from './client-repository.js';
+import { type ClientService, UnknownClientError } from './client-service.js';
+import { NO_STORE } from './errors.js';
+
+export interface AdminRoutesOptions {
+  clients: ClientService;
+  users: UserService;
+  signingKeys: KeyManager;
+}
+
+const ClientView = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  scopes: Type.Array(Type.String()),
+  origin: Type.String(),
+  disabled: Type.Boolean(),
+  createdAt: Type.String(),
+});
+
+const clientView = (c: OAuthClient) => ({
+  id: c.id,
+  name: c.name,
+  scopes: c.scopes,
+  origin: c.origin,
+  disabled: c.disabled,
+  createdAt: new Date(c.createdAt).toISOString(),
+});
+
+const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) });
+const UsernameParams = Type.Object({ username: Type.String({ minLength: 1, maxLength: 256 }) });
+const Scope = Type.String({ pattern: '^[\\x21\\x23-\\x5B\\x5D-\\x7E]+$' });
+
+/** Translates the services' "no such thing" errors into 404s. */
+async function found<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof UnknownClientError || error instanceof UnknownUserError)
+      throw new NotFoundError(error.message);
+    throw error;
+  }
+}
+
+/** The CLI's administration over HTTP (scope `admin`): the same service calls, another door. */
+export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async (
+  app,
+  { clients, users, signingKeys },
+) => {
+  const onRequest = app.requireScope('admin');
+  const tags = ['admin'];
+  const errors = { 404: ProblemRef, 422: ProblemRef };
+
+  app.get(
+    '/admin/clients',
+    {
+      onRequest,
+      schema: { tags, summary: 'List clients', response: { 200: Type.Array(ClientView) } },
+    },
+    async () => (await clients.listClients()).map(clientView),
+  );
+
+  app.post(
+    '/admin/clients',
+    {
+      onRequest,
+      schema: {
+        tags,
+        summary: 'Create a client; the secret is shown once',
+        body: Type.Object(
+          {
+            name: Type.String({ minLength: 1, maxLength: 200 }),
+            scopes: Type.Array(Scope, { maxItems: 20 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          201: Type.Object({ client: ClientView, client_secret: Type.String() }),
+          ...errors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { client, secret } = await clients.createClient({ ...request.body, origin: 'admin' });
+      return reply
+        .code(201)
+        .headers(NO_STORE)
+        .send({ client: clientView(client), client_secret: secret });
+    },
+  );
+
+  app.post(
+    '/admin/clients/:id/rotate-secret',
+    {
+      onRequest,
+      schema: {
+        tags,
+        summary: 'New client secret, shown once',
+        params: IdParams,
+        response: { 200: Type.Object({ client_secret: Type.String() }), ...errors },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .headers(NO_STORE)
+        .send({ client_secret: await found(clients.rotateClientSecret(request.params.id)) }),
+  );
+
+  app.delete(
+    '/admin/clients/:id',
+    {
+      onRequest,
+      schema: {
+        tags,
+        summary: 'Delete a client',
+        params: IdParams,
+        response: { 204: Type.Null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await found(clients.deleteClient(request.params.id));
+      return reply.code(204).send(null);
+    },
+  );
+
+  for (const action of ['disable', 'enable'] as const) {
+    app.post(
+      `/admin/users/:username/${action}`,
+      {
+        onRequest,
+        schema: {
+          tags,
+          summary:
+            action === 'disable'
+              ? 'Disable a user: logins refused, tokens stop working'
+              : 'Enable a user',
+          params: UsernameParams,
+          response: {
+            200: Type.Object({
+              id: Type.String(),
+              username: Type.String(),
+              disabled: Type.Boolean(),
+            }),
+            ...errors,
+          },
+        },
+      },
+      async (request) => {
+        const user = await found(
+          action === 'disable'
+            ? users.disableUser(request.params.username)
+            : users.enableUser(request.params.username),
+        );
+        const { id, username, disabled } = publicUser(user);
+        return { id, username, disabled };
+      },
+    );
+  }
+
+  app.get('/admin/keys', { onRequest, schema: { tags, summary: 'Signing keys' } }, () =>
+    signingKeys.list(),
+  );
+
+  app.post(
+    '/admin/keys/rotate',
+    { onRequest, schema: { tags, summary: 'Make a new current signing key' } },
+    async () => ({
+      kid: await signingKeys.rotate(),
+    }),
+  );
+};
