@@ -35,7 +35,8 @@ describe('admin API (scope admin)', () => {
 
     await t.app.services.users.registerUser({ username: 'ivan', password: 'yet another passphrase' });
     const disabled = await call('POST', '/admin/users/ivan/disable');
-    assert.deepEqual({ ...disabled.json(), id: undefined }, { id: undefined, username: 'ivan', disabled: true });
+    const { username, disabled: isDisabled } = disabled.json() as { username: string; disabled: boolean };
+    assert.deepEqual({ username, isDisabled }, { username: 'ivan', isDisabled: true });
     const login = await t.app.inject({ method: 'POST', url: '/users/auth', payload: { username: 'ivan', password: 'yet another passphrase' } });
     assert.equal(login.statusCode, 403);
     assert.equal((await call('POST', '/admin/users/ivan/enable')).json().disabled, false);
