@@ -6,14 +6,24 @@ describe('admin API (scope admin)', () => {
   test('clients, users and keys through HTTP; other scopes get 403', async () => {
     const t = await startTestApp({}, {}, ['write', 'admin']);
     const admin = { authorization: `Bearer ${await t.token('admin')}` };
-    const call = (method: 'GET' | 'POST' | 'DELETE', url: string, payload?: object, headers = admin) =>
-      t.app.inject({ method, url, headers, ...(payload && { payload }) });
+    const call = (
+      method: 'GET' | 'POST' | 'DELETE',
+      url: string,
+      payload?: object,
+      headers = admin,
+    ) => t.app.inject({ method, url, headers, ...(payload && { payload }) });
 
     const writer = { authorization: `Bearer ${await t.token('write')}` };
     const forbidden = await call('GET', '/admin/clients', undefined, writer);
     assert.equal(forbidden.statusCode, 403);
-    assert.match(forbidden.headers['www-authenticate'] as string, /insufficient_scope", scope="admin"/);
-    assert.equal((await call('GET', '/admin/clients', undefined, {} as typeof admin)).statusCode, 401);
+    assert.match(
+      forbidden.headers['www-authenticate'] as string,
+      /insufficient_scope", scope="admin"/,
+    );
+    assert.equal(
+      (await call('GET', '/admin/clients', undefined, {} as typeof admin)).statusCode,
+      401,
+    );
 
     const created = await call('POST', '/admin/clients', { name: 'reporting', scopes: ['write'] });
     assert.equal(created.statusCode, 201);
@@ -21,23 +31,44 @@ describe('admin API (scope admin)', () => {
     const { client, client_secret } = created.json();
     assert.equal(client.origin, 'admin');
     const issue = (secret: string) =>
-      t.app.inject({ method: 'POST', url: '/auth/token', headers: { authorization: basic(client.id, secret) }, payload: { grant_type: 'client_credentials' } });
+      t.app.inject({
+        method: 'POST',
+        url: '/auth/token',
+        headers: { authorization: basic(client.id, secret) },
+        payload: { grant_type: 'client_credentials' },
+      });
     assert.equal((await issue(client_secret)).statusCode, 200);
-    assert.ok((await call('GET', '/admin/clients')).json().some((c: { id: string }) => c.id === client.id));
+    assert.ok(
+      (await call('GET', '/admin/clients')).json().some((c: { id: string }) => c.id === client.id),
+    );
 
-    const rotated = (await call('POST', `/admin/clients/${client.id}/rotate-secret`)).json().client_secret;
+    const rotated = (await call('POST', `/admin/clients/${client.id}/rotate-secret`)).json()
+      .client_secret;
     assert.equal((await issue(client_secret)).statusCode, 401);
     assert.equal((await issue(rotated)).statusCode, 200);
     assert.equal((await call('DELETE', `/admin/clients/${client.id}`)).statusCode, 204);
     assert.equal((await issue(rotated)).statusCode, 401);
     assert.equal((await call('DELETE', `/admin/clients/${client.id}`)).statusCode, 404);
-    assert.equal((await call('POST', '/admin/clients', { name: 'x', scopes: ['bad scope'] })).statusCode, 422);
+    assert.equal(
+      (await call('POST', '/admin/clients', { name: 'x', scopes: ['bad scope'] })).statusCode,
+      422,
+    );
 
-    await t.app.services.users.registerUser({ username: 'ivan', password: 'yet another passphrase' });
+    await t.app.services.users.registerUser({
+      username: 'ivan',
+      password: 'yet another passphrase',
+    });
     const disabled = await call('POST', '/admin/users/ivan/disable');
-    const { username, disabled: isDisabled } = disabled.json() as { username: string; disabled: boolean };
+    const { username, disabled: isDisabled } = disabled.json() as {
+      username: string;
+      disabled: boolean;
+    };
     assert.deepEqual({ username, isDisabled }, { username: 'ivan', isDisabled: true });
-    const login = await t.app.inject({ method: 'POST', url: '/users/auth', payload: { username: 'ivan', password: 'yet another passphrase' } });
+    const login = await t.app.inject({
+      method: 'POST',
+      url: '/users/auth',
+      payload: { username: 'ivan', password: 'yet another passphrase' },
+    });
     assert.equal(login.statusCode, 403);
     assert.equal((await call('POST', '/admin/users/ivan/enable')).json().disabled, false);
     assert.equal((await call('POST', '/admin/users/nobody/disable')).statusCode, 404);
