@@ -1,9 +1,11 @@
+import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { type Audit, noAudit } from './auth/audit.js';
 import { clientRepository } from './auth/client-repository.js';
 import { type ClientService, clientService, type NewClient } from './auth/client-service.js';
+import { memoryLockoutStore } from './auth/lockout.js';
 import { oauthServer } from './auth/oauth-server.js';
 import { type RefreshTokenService, refreshTokenService } from './auth/refresh-tokens.js';
 import { startRevocationList } from './auth/revocation-list.js';
@@ -14,6 +16,8 @@ import { seedOnFirstStart } from './db/seed.js';
 import { errorHandler } from './http/error-handler.js';
 import { etag } from './http/etag.js';
 import { healthRoutes } from './http/health-routes.js';
+import { addHooks } from './http/hooks.js';
+import { limitBy, rateLimits } from './http/rate-limit.js';
 import { requestContext, requestIdOf } from './http/request-context.js';
 import { Problem } from './http/schemas.js';
 import { swaggerDocs } from './http/swagger.js';
@@ -210,6 +214,22 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(requestContext);
   await app.register(errorHandler);
   await app.register(helmet, { global: true, contentSecurityPolicy: false });
+  // Closed unless origins are configured: a browser on another site gets no CORS grant.
+  await app.register(cors, {
+    origin:
+      config.CORS_ORIGINS === undefined
+        ? false
+        : config.CORS_ORIGINS.split(',').map((o) => o.trim()),
+    exposedHeaders: [
+      'location',
+      'etag',
+      'www-authenticate',
+      'retry-after',
+      'x-request-id',
+      'x-duration-ms',
+    ],
+  });
+  await app.register(rateLimits, {});
   await app.register(swaggerDocs, { scopes: SCOPES });
   await app.register(etag);
   await app.register(oauthServer, {
@@ -226,11 +246,35 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     refreshTokens,
     signingKeys,
     revocations,
+    lockoutStore: memoryLockoutStore(now),
+    lockoutPolicy: {
+      threshold: config.LOCKOUT_THRESHOLD,
+      baseMs: config.LOCKOUT_SECONDS * 1000,
+      maxMs: config.LOCKOUT_MAX_SECONDS * 1000,
+    },
+    limits: {
+      windowMs: config.RATE_LIMIT_WINDOW * 1000,
+      authPerIp: config.RATE_LIMIT_AUTH_PER_IP,
+      tokenPerClient: config.RATE_LIMIT_TOKEN_PER_CLIENT,
+    },
     now,
     audit,
   });
   await app.register(healthRoutes, { checks: { database: () => database.ping() } });
-  await app.register(playersRoutes, { players: playerRepository(database.db) });
+  const writesPerClient = limitBy(app, {
+    max: config.RATE_LIMIT_WRITES_PER_CLIENT,
+    windowMs: config.RATE_LIMIT_WINDOW * 1000,
+    group: 'writes-client',
+    key: (request) => request.token?.client_id,
+  });
+  await app.register(async (api) => {
+    // The players routes only ask for a scope; how often a client may write is decided here.
+    api.addHook('onRoute', (route) => {
+      if (route.method !== 'GET' && route.method !== 'HEAD')
+        addHooks(route, 'preHandler', writesPerClient);
+    });
+    await api.register(playersRoutes, { players: playerRepository(database.db) });
+  });
   return app;
 }
 

@@ -180,6 +180,37 @@ export const settings = {
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
     'pino log level',
   ),
+  RATE_LIMIT_WINDOW: integer('60', 1, 3600, 'seconds over which the rate limits below count'),
+  RATE_LIMIT_AUTH_PER_IP: integer(
+    '300',
+    0,
+    1_000_000,
+    'requests per window from one IP to the token, revocation, introspection, login and registration routes (0: off)',
+  ),
+  RATE_LIMIT_TOKEN_PER_CLIENT: integer(
+    '1200',
+    0,
+    1_000_000,
+    'token requests per window naming one client (0: off)',
+  ),
+  RATE_LIMIT_WRITES_PER_CLIENT: integer(
+    '600',
+    0,
+    1_000_000,
+    'player writes per window by one client (0: off)',
+  ),
+  LOCKOUT_THRESHOLD: integer(
+    '5',
+    1,
+    1000,
+    'failed logins or client authentications from one IP that lock that account for that IP',
+  ),
+  LOCKOUT_SECONDS: integer('60', 1, 86400, 'the first lockout; each further one doubles'),
+  LOCKOUT_MAX_SECONDS: integer('3600', 1, 86400, 'the longest lockout'),
+  CORS_ORIGINS: text(
+    undefined,
+    'comma-separated origins allowed by CORS; unset: no cross-origin access',
+  ),
   ALLOW_REGISTRATION: flag(
     undefined,
     '`POST /users` open to anyone; unset: on, except in production',

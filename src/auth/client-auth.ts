@@ -1,7 +1,9 @@
 import type { FastifyRequest } from 'fastify';
+import type { Audit } from './audit.js';
 import type { OAuthClient } from './client-repository.js';
 import type { ClientService } from './client-service.js';
 import { InvalidClient, InvalidRequest } from './errors.js';
+import type { Lockout } from './lockout.js';
 
 export interface ClientCredentials {
   clientId: string;
@@ -80,39 +82,79 @@ export interface CallingClient {
   scopes: string[] | undefined;
 }
 
-/** The authenticated confidential client, or invalid_client (which says nothing of why). */
-export async function authenticateClient(
-  request: FastifyRequest,
-  params: ClientParams,
-  clients: ClientService,
-  realm: string,
-): Promise<OAuthClient> {
-  const credentials = readClientCredentials(request, params);
-  if (credentials?.clientSecret === undefined) {
-    throw new InvalidClient(realm, credentials?.usedBasic ?? false);
-  }
-  const client = await clients.authenticateClient(credentials.clientId, credentials.clientSecret);
-  if (client === undefined) throw new InvalidClient(realm, credentials.usedBasic);
-  return client;
+export interface ClientAuthenticatorOptions {
+  clients: ClientService;
+  realm: string;
+  lockout: Lockout;
+  audit: Audit;
 }
 
 /**
- * A confidential client must authenticate (RFC 6749 §3.2.1); a caller with no credentials,
- * or naming only the public client's id, is the public first-party client.
+ * Client authentication for every endpoint that takes it (token, revocation,
+ * introspection), with the failure lockout on each: no endpoint is a way around it.
  */
-export async function identifyClient(
-  request: FastifyRequest,
-  params: ClientParams,
-  clients: ClientService,
-  realm: string,
-): Promise<CallingClient> {
-  const credentials = readClientCredentials(request, params);
-  if (
-    credentials === undefined ||
-    (credentials.clientSecret === undefined && credentials.clientId === FIRST_PARTY_CLIENT_ID)
-  ) {
-    return { id: FIRST_PARTY_CLIENT_ID, scopes: undefined };
+export function clientAuthenticator({
+  clients,
+  realm,
+  lockout,
+  audit,
+}: ClientAuthenticatorOptions) {
+  /** The authenticated confidential client, or invalid_client (which says nothing of why). */
+  async function authenticate(request: FastifyRequest, params: ClientParams): Promise<OAuthClient> {
+    const credentials = readClientCredentials(request, params);
+    if (credentials?.clientSecret === undefined) {
+      throw new InvalidClient(realm, credentials?.usedBasic ?? false);
+    }
+    const key = `client:${credentials.clientId}:${request.ip}`;
+    await lockout.assertNotLocked(key);
+    const client = await clients.authenticateClient(credentials.clientId, credentials.clientSecret);
+    if (client === undefined) {
+      const lockedFor = await lockout.recordFailure(key);
+      audit('client.auth_failed', {
+        clientId: credentials.clientId,
+        ip: request.ip,
+        url: request.routeOptions.url,
+      });
+      if (lockedFor !== undefined)
+        audit('lockout', {
+          kind: 'client',
+          clientId: credentials.clientId,
+          ip: request.ip,
+          seconds: lockedFor,
+        });
+      throw new InvalidClient(realm, credentials.usedBasic);
+    }
+    await lockout.recordSuccess(key);
+    return client;
   }
-  const client = await authenticateClient(request, params, clients, realm);
-  return { id: client.id, scopes: client.scopes };
+
+  return {
+    authenticate,
+    /**
+     * A confidential client must authenticate (RFC 6749 §3.2.1); a caller with no
+     * credentials, or naming only the public client's id, is the public first-party client.
+     */
+    async identify(request: FastifyRequest, params: ClientParams): Promise<CallingClient> {
+      const credentials = readClientCredentials(request, params);
+      if (
+        credentials === undefined ||
+        (credentials.clientSecret === undefined && credentials.clientId === FIRST_PARTY_CLIENT_ID)
+      ) {
+        return { id: FIRST_PARTY_CLIENT_ID, scopes: undefined };
+      }
+      const client = await authenticate(request, params);
+      return { id: client.id, scopes: client.scopes };
+    },
+  };
+}
+
+export type ClientAuthenticator = ReturnType<typeof clientAuthenticator>;
+
+/** The client id a token request names, authenticated or not (for per-client rate limits). */
+export function claimedClientId(request: FastifyRequest): string | undefined {
+  try {
+    return readClientCredentials(request, (request.body ?? {}) as ClientParams)?.clientId;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,17 +1,17 @@
 import type { IssueAccessToken } from './access-token.js';
-import { authenticateClient } from './client-auth.js';
-import type { ClientService } from './client-service.js';
+import type { Audit } from './audit.js';
+import type { ClientAuthenticator } from './client-auth.js';
 import { grantedScopes } from './scopes.js';
 import type { GrantHandler } from './token-route.js';
 
 /** RFC 6749 §4.4: a confidential client gets a token for itself; no refresh token (§4.4.3). */
 export function clientCredentialsGrant(deps: {
-  clients: ClientService;
+  clientAuth: ClientAuthenticator;
   issueAccessToken: IssueAccessToken;
-  realm: string;
+  audit: Audit;
 }): GrantHandler {
   return async (params, request) => {
-    const client = await authenticateClient(request, params, deps.clients, deps.realm);
+    const client = await deps.clientAuth.authenticate(request, params);
     const scopes = grantedScopes(params.scope, client.scopes);
     const { token, expiresIn } = deps.issueAccessToken({
       subject: client.id,

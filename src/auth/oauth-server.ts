@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { registerFormBodyParser } from '../http/form-body.js';
+import { addHooks } from '../http/hooks.js';
 import { ProblemError } from '../http/problem.js';
+import { limitBy } from '../http/rate-limit.js';
 import { jwksRoute } from '../keys/jwks-route.js';
 import type { KeyManager } from '../keys/key-manager.js';
 import { userRoutes } from '../users/routes.js';
@@ -10,11 +12,14 @@ import { type AccessTokenClaims, accessTokenIssuer } from './access-token.js';
 import { adminRoutes } from './admin-routes.js';
 import type { Audit } from './audit.js';
 import { bearerGuard } from './bearer-guard.js';
+import { claimedClientId, clientAuthenticator } from './client-auth.js';
 import { clientCredentialsGrant } from './client-credentials-grant.js';
 import type { ClientService } from './client-service.js';
-import { InvalidRequest } from './errors.js';
+import { InvalidRequest, OAuthError } from './errors.js';
+import { type LockoutPolicy, type LockoutStore, lockout } from './lockout.js';
 import { metadataRoute } from './metadata-route.js';
 import { passwordGrant } from './password-grant.js';
+import { passwordLogin } from './password-login.js';
 import { refreshTokenGrant } from './refresh-token-grant.js';
 import type { RefreshTokenService } from './refresh-tokens.js';
 import type { RevocationList } from './revocation-list.js';
@@ -38,6 +43,9 @@ export interface OAuthServerOptions {
   refreshTokens: RefreshTokenService;
   signingKeys: KeyManager;
   revocations: RevocationList;
+  lockoutStore: LockoutStore;
+  lockoutPolicy: LockoutPolicy;
+  limits: { windowMs: number; authPerIp: number; tokenPerClient: number };
   now: () => number;
   audit: Audit;
 }
@@ -78,6 +86,28 @@ export const oauthServer = fp<OAuthServerOptions>(
       return user.disabled ? ('disabled' as const) : ('active' as const);
     };
 
+    const clientAuth = clientAuthenticator({
+      clients,
+      realm,
+      lockout: lockout(options.lockoutStore, options.lockoutPolicy, now),
+      audit,
+    });
+    const checkPassword = passwordLogin({
+      authenticateUser: users.authenticateUser,
+      lockout: lockout(options.lockoutStore, options.lockoutPolicy, now),
+      audit,
+    });
+    const { windowMs } = options.limits;
+    const perIp = limitBy(app, { max: options.limits.authPerIp, windowMs, group: 'auth-ip' });
+    // Keyed on the client id the request names (before it is authenticated), so a runaway
+    // client is slowed; the per-IP limit bounds what others can spend of its quota.
+    const perClient = limitBy(app, {
+      max: options.limits.tokenPerClient,
+      windowMs,
+      group: 'token-client',
+      key: (request) => claimedClientId(request),
+    });
+
     await app.register(bearerGuard, {
       verifier,
       realm,
@@ -92,37 +122,41 @@ export const oauthServer = fp<OAuthServerOptions>(
     });
 
     const grants = {
-      client_credentials: clientCredentialsGrant({ clients, issueAccessToken, realm }),
-      password: passwordGrant({ clients, users, issueUserTokens, realm, audit }),
+      client_credentials: clientCredentialsGrant({ clientAuth, issueAccessToken, audit }),
+      password: passwordGrant({ clientAuth, checkPassword, issueUserTokens, audit }),
       refresh_token: refreshTokenGrant({
-        clients,
+        clientAuth,
         refreshTokens,
         issueAccessToken,
         userStatus,
-        realm,
         audit,
       }),
     };
 
     await app.register(async (oauth) => {
       registerFormBodyParser(oauth);
-      // Errors these routes did not throw themselves still answer in RFC 6749 §5.2 form.
+      // Errors these routes did not throw themselves still answer in RFC 6749 §5.2 form;
+      // too many requests is `slow_down` (RFC 8628 §3.5, registered for token responses).
       oauth.addHook('onRoute', (route) => {
         route.config = {
           ...route.config,
-          renderClientError: (status, detail) => new InvalidRequest(detail, status),
+          renderClientError: (status, detail) =>
+            status === 429
+              ? new OAuthError('slow_down', 429, detail)
+              : new InvalidRequest(detail, status),
         };
+        addHooks(route, 'onRequest', perIp);
+        if (route.url === '/auth/token') addHooks(route, 'preHandler', perClient);
       });
       await oauth.register(tokenRoute, { grants });
       await oauth.register(tokenManagementRoutes, {
-        clients,
+        clientAuth,
         inspectToken: tokenInspector({ verifier, refreshTokens }),
         revocations,
         refreshTokens,
         usernameOf: async (userId) => (await users.findUser(userId))?.username,
         isSubjectActive: async (sub, clientId) =>
           sub === clientId || (await userStatus(sub)) === 'active',
-        realm,
         audit,
       });
     });
@@ -133,11 +167,17 @@ export const oauthServer = fp<OAuthServerOptions>(
       signingAlgorithms: keys().algorithms,
     });
     await app.register(jwksRoute, { keys });
-    await app.register(userRoutes, {
-      users,
-      issueUserTokens,
-      allowRegistration: options.allowRegistration,
-      realm,
+    await app.register(async (accounts) => {
+      accounts.addHook('onRoute', (route) => {
+        if (route.method === 'POST') addHooks(route, 'onRequest', perIp);
+      });
+      await accounts.register(userRoutes, {
+        users,
+        checkPassword,
+        issueUserTokens,
+        allowRegistration: options.allowRegistration,
+        realm,
+      });
     });
     await app.register(adminRoutes, { clients, users, signingKeys });
 

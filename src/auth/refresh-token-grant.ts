@@ -1,7 +1,6 @@
 import type { IssueAccessToken } from './access-token.js';
 import type { Audit } from './audit.js';
-import { identifyClient } from './client-auth.js';
-import type { ClientService } from './client-service.js';
+import type { ClientAuthenticator } from './client-auth.js';
 import { InvalidGrant, InvalidRequest } from './errors.js';
 import type { RefreshTokenService } from './refresh-tokens.js';
 import { grantedScopes } from './scopes.js';
@@ -12,15 +11,14 @@ export type UserStatus = (userId: string) => Promise<'active' | 'disabled' | 'mi
 
 /** RFC 6749 §6 with rotation: every use returns a new pair; a narrower scope is honoured. */
 export function refreshTokenGrant(deps: {
-  clients: ClientService;
+  clientAuth: ClientAuthenticator;
   refreshTokens: RefreshTokenService;
   issueAccessToken: IssueAccessToken;
   userStatus: UserStatus;
-  realm: string;
   audit: Audit;
 }): GrantHandler {
   return async (params, request) => {
-    const client = await identifyClient(request, params, deps.clients, deps.realm);
+    const client = await deps.clientAuth.identify(request, params);
     if (!params.refresh_token)
       throw new InvalidRequest('The refresh_token grant needs refresh_token.');
     let scopes: string[] = [];

@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Audit } from './audit.js';
-import { authenticateClient, identifyClient } from './client-auth.js';
-import type { ClientService } from './client-service.js';
+import type { ClientAuthenticator } from './client-auth.js';
 import { NO_STORE, UnauthorizedClient } from './errors.js';
 import type { RefreshTokenService } from './refresh-tokens.js';
 import type { RevocationList } from './revocation-list.js';
@@ -10,7 +9,7 @@ import { OAuthErrorBody } from './schemas.js';
 import type { InspectToken } from './token-inspection.js';
 
 export interface TokenManagementOptions {
-  clients: ClientService;
+  clientAuth: ClientAuthenticator;
   inspectToken: InspectToken;
   revocations: RevocationList;
   refreshTokens: RefreshTokenService;
@@ -18,7 +17,6 @@ export interface TokenManagementOptions {
   usernameOf: (userId: string) => Promise<string | undefined>;
   /** False when the token's user is disabled: its tokens are then not active. */
   isSubjectActive: (sub: string, clientId: string) => Promise<boolean>;
-  realm: string;
   audit: Audit;
 }
 
@@ -43,7 +41,7 @@ export const tokenManagementRoutes: FastifyPluginAsyncTypebox<TokenManagementOpt
   app,
   options,
 ) => {
-  const { clients, inspectToken, revocations, refreshTokens, realm, audit } = options;
+  const { clientAuth, inspectToken, revocations, refreshTokens, audit } = options;
 
   app.post(
     '/auth/revoke',
@@ -56,7 +54,7 @@ export const tokenManagementRoutes: FastifyPluginAsyncTypebox<TokenManagementOpt
       },
     },
     async (request, reply) => {
-      const client = await identifyClient(request, request.body, clients, realm);
+      const client = await clientAuth.identify(request, request.body);
       const found = await inspectToken(request.body.token, request.body.token_type_hint);
       // RFC 7009 §2.2: an invalid or unknown token is answered 200 like a revoked one.
       if (found !== undefined) {
@@ -106,7 +104,7 @@ export const tokenManagementRoutes: FastifyPluginAsyncTypebox<TokenManagementOpt
     async (request, reply) => {
       reply.headers(NO_STORE);
       // RFC 7662 §2.1: introspection needs an authenticated (confidential) client.
-      const client = await authenticateClient(request, request.body, clients, realm);
+      const client = await clientAuth.authenticate(request, request.body);
       const found = await inspectToken(request.body.token, request.body.token_type_hint);
       // A client sees its own tokens; only the introspect scope sees everyone's.
       const mayLook =

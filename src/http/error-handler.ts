@@ -79,7 +79,9 @@ function toHttpError(error: FastifyError, request: FastifyRequest): HttpError | 
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) {
     const detail = clientErrorDetail(error);
-    return render ? render(status, detail) : new ProblemError(status, detail);
+    const rendered = render ? render(status, detail) : new ProblemError(status, detail);
+    Object.assign(rendered.headers, (error as { headers?: Record<string, string> }).headers);
+    return rendered;
   }
   return undefined;
 }

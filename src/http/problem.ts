@@ -77,3 +77,20 @@ export class ServiceUnavailableError extends ProblemError {
     super(503, detail, { 'retry-after': '5' });
   }
 }
+
+/**
+ * Too many requests or failures (429). Each group of routes words it its own way (problem
+ * JSON, or RFC 6749 `slow_down`), so it carries only a safe message and Retry-After.
+ */
+export class TooManyRequestsError extends Error {
+  override name = 'TooManyRequestsError';
+  readonly statusCode = 429;
+  /** The message is written for the client and safe to send. */
+  readonly expose = true;
+  readonly headers: Record<string, string>;
+
+  constructor(message: string, retryAfterSeconds: number) {
+    super(message);
+    this.headers = { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) };
+  }
+}

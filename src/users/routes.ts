@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { FIRST_PARTY_CLIENT_ID } from '../auth/client-auth.js';
+import type { CheckPassword } from '../auth/password-login.js';
 import type { IssueUserTokens } from '../auth/user-tokens.js';
 import { registerFormBodyParser } from '../http/form-body.js';
 import { ConflictError, ProblemError, ValidationError } from '../http/problem.js';
@@ -14,6 +15,8 @@ import {
 
 export interface UserRoutesOptions {
   users: UserService;
+  /** The lockout-guarded password check shared with the password grant. */
+  checkPassword: CheckPassword;
   issueUserTokens: IssueUserTokens;
   allowRegistration: boolean;
   realm: string;
@@ -21,7 +24,7 @@ export interface UserRoutesOptions {
 
 /** Registration, the current user, and the two compatibility login routes. */
 export const userRoutes: FastifyPluginAsyncTypebox<UserRoutesOptions> = async (app, options) => {
-  const { users, issueUserTokens, realm } = options;
+  const { users, checkPassword, issueUserTokens, realm } = options;
   registerFormBodyParser(app);
 
   app.post(
@@ -70,8 +73,8 @@ export const userRoutes: FastifyPluginAsyncTypebox<UserRoutesOptions> = async (a
   );
 
   /** RFC 6750-style answers for the compatibility logins: 401 with a Bearer challenge. */
-  async function login(username: string, password: string) {
-    const result = await users.authenticateUser(username, password);
+  async function login(username: string, password: string, ip: string) {
+    const result = await checkPassword(username, password, ip);
     if (!result.ok) {
       if (result.reason === 'account_disabled') throw new ProblemError(403, 'account disabled');
       throw new ProblemError(401, 'The username or password is wrong.', {
@@ -100,7 +103,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<UserRoutesOptions> = async (a
     async (request, reply) =>
       reply
         .header('cache-control', 'no-store')
-        .send(await login(request.body.username, request.body.password)),
+        .send(await login(request.body.username, request.body.password, request.ip)),
   );
 
   app.post(
@@ -113,6 +116,6 @@ export const userRoutes: FastifyPluginAsyncTypebox<UserRoutesOptions> = async (a
     async (request, reply) =>
       reply
         .header('cache-control', 'no-store')
-        .send(await login(request.body.username, request.body.password)),
+        .send(await login(request.body.username, request.body.password, request.ip)),
   );
 };
