@@ -91,7 +91,7 @@ export function createServices(config: Config, options: ServiceOptions = {}): Se
       now,
       audit,
     }),
-    clients: clientService({ repository: clientRepository(database.db), secrets, now }),
+    clients: clientService({ repository: clientRepository(database.db), secrets, now, audit }),
     keys: keyService({
       store: keyStore(database.db),
       secrets,
@@ -99,6 +99,7 @@ export function createServices(config: Config, options: ServiceOptions = {}): Se
       hmacSecret: config.JWT_ALG === 'HS256' ? config.JWT_SECRET : undefined,
       graceMs: (config.ACCESS_TOKEN_TTL + config.CLOCK_TOLERANCE) * 1000,
       now,
+      onRotated: (kid) => audit('key.rotated', { kid }),
     }),
   };
 }

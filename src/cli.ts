@@ -166,7 +166,12 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === undefined)
     throw new UsageError(name ? `unknown command "${name}"` : 'no command given');
-  const services = createServices(loadConfig());
+  // Admin actions are audited here too: one JSON line each on standard error.
+  const audit = (event: string, fields: Record<string, unknown> = {}) =>
+    process.stderr.write(
+      `${JSON.stringify({ audit: true, event, time: new Date().toISOString(), ...fields })}\n`,
+    );
+  const services = createServices(loadConfig(), { audit });
   try {
     if (name !== 'migrate' && name !== 'seed') await migrate(services.database, seedOnFirstStart);
     await command(services, args, values as Record<string, string | undefined>);

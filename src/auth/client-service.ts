@@ -1,9 +1,11 @@
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { deriveKey, type SecretKeys } from '../keys/secret-key.js';
+import type { Audit } from './audit.js';
 import type { ClientRepository, OAuthClient } from './client-repository.js';
 
 export interface ClientServiceOptions {
   repository: ClientRepository;
+  audit: Audit;
   secrets: SecretKeys;
   now: () => number;
   /** How long an authenticated client is served from memory; changes made here apply at once. */
@@ -29,7 +31,7 @@ export function generateClientSecret(): string {
 }
 
 export function clientService(options: ClientServiceOptions) {
-  const { repository, secrets, now } = options;
+  const { repository, secrets, now, audit } = options;
   const cacheTtlMs = options.cacheTtlMs ?? 5000;
   const digestKeys = [secrets.current, secrets.previous]
     .filter((s): s is string => s !== undefined)
@@ -81,6 +83,11 @@ export function clientService(options: ClientServiceOptions) {
       updatedAt: at,
     };
     await repository.insert(client);
+    audit('client.created', {
+      clientId: client.id,
+      origin: client.origin,
+      scopes: client.scopes.join(' '),
+    });
     return { client, secret };
   }
 
@@ -102,12 +109,14 @@ export function clientService(options: ClientServiceOptions) {
         throw new UnknownClientError(id);
       }
       cache.delete(id);
+      audit('client.secret_rotated', { clientId: id });
       return secret;
     },
 
     async deleteClient(id: string): Promise<void> {
       if (!(await repository.delete(id))) throw new UnknownClientError(id);
       cache.delete(id);
+      audit('client.deleted', { clientId: id });
     },
 
     /** The client when the secret is right and it is enabled; constant time in the secret. */

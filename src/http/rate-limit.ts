@@ -10,14 +10,14 @@ export interface RateLimitOptions {
 }
 
 /**
- * @fastify/rate-limit with the IETF RateLimit-* headers and Retry-After. No route is
- * limited by default; features ask for limits with `limitBy`.
+ * @fastify/rate-limit's counters (memory, or Redis shared by every instance). No route is
+ * limited by default; features ask for limits with `limitBy`, which answers with the IETF
+ * draft RateLimit-* headers and Retry-After.
  */
 export const rateLimits = fp<RateLimitOptions>(
   async (app: FastifyInstance, { redis }) => {
     await app.register(rateLimit, {
       global: false,
-      enableDraftSpec: true,
       // A store that does not answer (Redis down) must not take the API down with it.
       skipOnError: true,
       ...(redis !== undefined && { redis, nameSpace: 'players-api:rate:' }),
@@ -41,16 +41,35 @@ export interface Limit {
   group: string;
 }
 
-/** A hook that counts requests per key and answers 429 past the limit; undefined when off. */
+/**
+ * A hook that counts requests per key and answers 429 past the limit; undefined when off.
+ * Built on `createRateLimit`: the plugin's own route hooks run only one limit per request,
+ * and a token request is counted both per IP and per client.
+ */
 export function limitBy(app: FastifyInstance, limit: Limit): onRequestAsyncHookHandler | undefined {
   if (limit.max <= 0) return undefined;
   const { key } = limit;
-  return app.rateLimit({
+  const check = app.createRateLimit({
     max: limit.max,
     timeWindow: limit.windowMs,
-    groupId: limit.group,
-    ...(key !== undefined && {
-      keyGenerator: (request: FastifyRequest) => key(request) ?? request.ip,
-    }),
-  }) as onRequestAsyncHookHandler;
+    keyGenerator: (request: FastifyRequest) =>
+      `${limit.group}:${(key && key(request)) ?? request.ip}`,
+  });
+  return async (request, reply) => {
+    const result = await check(request);
+    if (result.isAllowed) return;
+    // With several limits on a route, the headers tell of the one closest to running out.
+    const shown = reply.getHeader('ratelimit-remaining');
+    if (shown === undefined || result.remaining < Number(shown)) {
+      reply.header('ratelimit-limit', result.max);
+      reply.header('ratelimit-remaining', result.remaining);
+      reply.header('ratelimit-reset', result.ttlInSeconds);
+    }
+    if (result.isExceeded) {
+      throw new TooManyRequestsError(
+        `Rate limit reached: ${result.max} requests per ${Math.round(result.timeWindow / 1000)} s.`,
+        result.ttlInSeconds,
+      );
+    }
+  };
 }

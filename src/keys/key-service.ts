@@ -23,6 +23,8 @@ export interface KeyServiceOptions {
   /** How long a retired key keeps verifying: the longest access-token lifetime plus skew. */
   graceMs: number;
   now: () => number;
+  /** Told of every rotation (the audit log). */
+  onRotated?: (kid: string) => void;
 }
 
 export interface KeyInfo {
@@ -106,6 +108,7 @@ export function keyService(options: KeyServiceOptions) {
       const key = await createKey();
       await store.rotate(key, now());
       await store.deleteRetired(now() - graceMs);
+      options.onRotated?.(key.kid);
       return key.kid;
     },
 

@@ -1,0 +1,192 @@
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import { describe, test } from 'node:test';
+import { basic, newPlayer, startTestApp } from '../helpers.js';
+
+const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+const PASSWORD = 'a secret passphrase nobody logs';
+
+describe('logs', () => {
+  test('every flow, logged at trace level: no secret, password or token in any line; audit events present', async () => {
+    let logs = '';
+    const logStream = new Writable({
+      write(chunk, _encoding, done) {
+        logs += chunk;
+        done();
+      },
+    });
+    const t = await startTestApp(
+      { LOG_LEVEL: 'trace', LOCKOUT_THRESHOLD: '2' },
+      { logger: true, logStream },
+      ['write', 'admin', 'introspect'],
+    );
+    const secrets: string[] = [t.client.secret, PASSWORD];
+    const inject = async (options: Parameters<typeof t.app.inject>[0]) => {
+      const response = await t.app.inject(options);
+      for (const key of ['access_token', 'refresh_token', 'client_secret']) {
+        const value = response.headers['content-type']?.includes('json')
+          ? response.json()?.[key]
+          : undefined;
+        if (typeof value === 'string') secrets.push(value);
+      }
+      return response;
+    };
+    const auth = { authorization: basic(t.client.id, t.client.secret) };
+
+    const clientToken = (
+      await inject({
+        method: 'POST',
+        url: '/auth/token',
+        headers: { ...auth, ...FORM },
+        payload: 'grant_type=client_credentials',
+      })
+    ).json().access_token;
+    await inject({
+      method: 'POST',
+      url: '/auth/token',
+      payload: {
+        grant_type: 'client_credentials',
+        client_id: t.client.id,
+        client_secret: t.client.secret,
+      },
+    });
+    await inject({
+      method: 'POST',
+      url: '/users',
+      payload: { username: 'kim', password: PASSWORD },
+    });
+    const login = (
+      await inject({
+        method: 'POST',
+        url: '/auth/token',
+        headers: FORM,
+        payload: `grant_type=password&username=kim&password=${encodeURIComponent(PASSWORD)}`,
+      })
+    ).json();
+    await inject({
+      method: 'POST',
+      url: '/users/auth',
+      payload: { username: 'kim', password: PASSWORD },
+    });
+    await inject({
+      method: 'POST',
+      url: '/auth/session',
+      headers: FORM,
+      payload: `username=kim&password=${encodeURIComponent(PASSWORD)}`,
+    });
+    await inject({
+      method: 'POST',
+      url: '/auth/token',
+      headers: FORM,
+      payload: `grant_type=refresh_token&refresh_token=${login.refresh_token}`,
+    });
+    await inject({
+      method: 'POST',
+      url: '/auth/token',
+      headers: FORM,
+      payload: `grant_type=refresh_token&refresh_token=${login.refresh_token}`,
+    });
+    await inject({
+      method: 'POST',
+      url: '/players/',
+      headers: { authorization: `Bearer ${login.access_token}` },
+      payload: newPlayer(77),
+    });
+    await inject({
+      method: 'POST',
+      url: '/auth/introspect',
+      headers: { ...auth, ...FORM },
+      payload: `token=${clientToken}`,
+    });
+    await inject({
+      method: 'POST',
+      url: '/auth/revoke',
+      headers: { ...auth, ...FORM },
+      payload: `token=${clientToken}`,
+    });
+    await inject({
+      method: 'GET',
+      url: '/protected',
+      headers: { authorization: `Bearer ${clientToken}` },
+    });
+    await inject({
+      method: 'POST',
+      url: '/users/auth',
+      payload: { username: 'kim', password: `${PASSWORD}-wrong` },
+    });
+    await inject({
+      method: 'POST',
+      url: '/users/auth',
+      payload: { username: 'kim', password: `${PASSWORD}-wrong` },
+    });
+    await inject({
+      method: 'POST',
+      url: '/auth/token',
+      headers: { authorization: basic(t.client.id, `${t.client.secret}x`), ...FORM },
+      payload: 'grant_type=client_credentials',
+    });
+    await inject({
+      method: 'POST',
+      url: '/auth/token',
+      headers: { 'content-type': 'application/json' },
+      payload: `{"client_secret":"${t.client.secret}"`,
+    });
+    const admin = {
+      authorization: `Bearer ${(await inject({ method: 'POST', url: '/auth/token', headers: { ...auth, ...FORM }, payload: 'grant_type=client_credentials&scope=admin' })).json().access_token}`,
+    };
+    const made = (
+      await inject({
+        method: 'POST',
+        url: '/admin/clients',
+        headers: admin,
+        payload: { name: 'logged', scopes: ['write'] },
+      })
+    ).json();
+    const rotated = (
+      await inject({
+        method: 'POST',
+        url: `/admin/clients/${made.client.id}/rotate-secret`,
+        headers: admin,
+      })
+    ).json();
+    secrets.push(rotated.client_secret);
+    await inject({ method: 'DELETE', url: `/admin/clients/${made.client.id}`, headers: admin });
+    await inject({ method: 'POST', url: '/admin/keys/rotate', headers: admin });
+    await inject({ method: 'POST', url: '/admin/users/kim/disable', headers: admin });
+    await t.close();
+
+    assert.ok(secrets.length >= 12, 'the flows produced the secrets and tokens to look for');
+    assert.ok(logs.split('\n').length > 50, 'logs were captured');
+    for (const secret of secrets) {
+      assert.ok(
+        !logs.includes(secret),
+        `a secret or token (${secret.slice(0, 6)}…) reached the logs`,
+      );
+    }
+    assert.doesNotMatch(logs, /eyJ[\w-]{10,}\.eyJ/, 'no JWT in the logs');
+    const events = new Set(
+      logs
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line))
+        .filter((entry) => entry.audit)
+        .map((entry) => entry.event),
+    );
+    for (const event of [
+      'token.issued',
+      'login.failed',
+      'lockout',
+      'client.auth_failed',
+      'refresh_token.reuse_detected',
+      'token.revoked',
+      'user.registered',
+      'client.created',
+      'client.secret_rotated',
+      'client.deleted',
+      'key.rotated',
+      'user.disabled',
+    ]) {
+      assert.ok(events.has(event), `audit event ${event}`);
+    }
+  });
+});
