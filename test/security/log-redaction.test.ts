@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { describe, test } from 'node:test';
+import type { InjectOptions } from 'fastify';
 import { basic, newPlayer, startTestApp } from '../helpers.js';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
@@ -21,7 +22,7 @@ describe('logs', () => {
       ['write', 'admin', 'introspect'],
     );
     const secrets: string[] = [t.client.secret, PASSWORD];
-    const inject = async (options: Parameters<typeof t.app.inject>[0]) => {
+    const inject = async (options: InjectOptions) => {
       const response = await t.app.inject(options);
       for (const key of ['access_token', 'refresh_token', 'client_secret']) {
         const value = response.headers['content-type']?.includes('json')
