@@ -25,7 +25,7 @@ describe('logs', () => {
     const inject = async (options: InjectOptions) => {
       const response = await t.app.inject(options);
       for (const key of ['access_token', 'refresh_token', 'client_secret']) {
-        const value = response.headers['content-type']?.includes('json')
+        const value = String(response.headers['content-type']).includes('json')
           ? response.json()?.[key]
           : undefined;
         if (typeof value === 'string') secrets.push(value);
