@@ -2,15 +2,11 @@ import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { type Audit, noAudit } from './auth/audit.js';
-import { clientRepository } from './auth/client-repository.js';
-import { type ClientService, clientService, type NewClient } from './auth/client-service.js';
-import { memoryLockoutStore } from './auth/lockout.js';
+import type { Audit } from './auth/audit.js';
+import type { NewClient } from './auth/client-service.js';
 import { oauthServer } from './auth/oauth-server.js';
-import { type RefreshTokenService, refreshTokenService } from './auth/refresh-tokens.js';
 import { startRevocationList } from './auth/revocation-list.js';
-import { type Config, ConfigError } from './config.js';
-import { type Database, openDatabase } from './db/database.js';
+import type { Config } from './config.js';
 import { migrate } from './db/migrate.js';
 import { seedOnFirstStart } from './db/seed.js';
 import { errorHandler } from './http/error-handler.js';
@@ -23,14 +19,11 @@ import { Problem } from './http/schemas.js';
 import { swaggerDocs } from './http/swagger.js';
 import { buildValidatorCompiler } from './http/validation.js';
 import { type KeyManager, startKeyManager } from './keys/key-manager.js';
-import { type KeyService, keyService } from './keys/key-service.js';
-import { keyStore } from './keys/key-store.js';
-import { loadSecretKeys } from './keys/secret-key.js';
 import { playerRepository } from './players/repository.js';
 import { playersRoutes } from './players/routes.js';
-import { type HashParameters, passwordHasher } from './users/password-hasher.js';
-import { userRepository } from './users/user-repository.js';
-import { type UserService, userService } from './users/user-service.js';
+import { startScaleOut } from './scale-out/scale-out.js';
+import { createServices, ensureClients, type Services } from './services.js';
+import type { HashParameters } from './users/password-hasher.js';
 export const REALM = 'players-api';
 export const SCOPES = {
   write: 'Create, replace and delete players',
@@ -50,85 +43,6 @@ export interface AppOptions {
   logStream?: NodeJS.WritableStream;
   /** argon2id parameters; OWASP's by default. */
   hashParameters?: HashParameters;
-}
-
-/** The services the routes and the CLI share: one implementation, two doors. */
-export interface Services {
-  database: Database;
-  clients: ClientService;
-  keys: KeyService;
-  users: UserService;
-  refreshTokens: RefreshTokenService;
-}
-
-export interface ServiceOptions {
-  now?: () => number;
-  audit?: Audit;
-  hashParameters?: HashParameters;
-}
-
-export function createServices(config: Config, options: ServiceOptions = {}): Services {
-  const now = options.now ?? Date.now;
-  const audit = options.audit ?? noAudit;
-  const database = openDatabase(config.DATABASE_URL);
-  const secrets = loadSecretKeys(config);
-  const refreshTokens = refreshTokenService({
-    db: database.db,
-    secrets,
-    ttlSeconds: config.REFRESH_TOKEN_TTL,
-    reuseGraceSeconds: config.REFRESH_REUSE_GRACE,
-    now,
-    audit,
-  });
-  return {
-    database,
-    refreshTokens,
-    users: userService({
-      repository: userRepository(database.db),
-      hasher: passwordHasher(options.hashParameters),
-      revokeUserTokens: refreshTokens.revokeUserTokens,
-      defaultScopes: ['write'],
-      now,
-      audit,
-    }),
-    clients: clientService({ repository: clientRepository(database.db), secrets, now, audit }),
-    keys: keyService({
-      store: keyStore(database.db),
-      secrets,
-      alg: config.JWT_ALG,
-      hmacSecret: config.JWT_ALG === 'HS256' ? config.JWT_SECRET : undefined,
-      graceMs: (config.ACCESS_TOKEN_TTL + config.CLOCK_TOLERANCE) * 1000,
-      now,
-      onRotated: (kid) => audit('key.rotated', { kid }),
-    }),
-  };
-}
-
-async function ensureClients(
-  config: Config,
-  services: Services,
-  announce: (c: NewClient) => void,
-): Promise<void> {
-  const { clients } = services;
-  if (config.BOOTSTRAP_CLIENT_ID !== undefined) {
-    const made = await clients.ensureBootstrapClient(
-      config.BOOTSTRAP_CLIENT_ID,
-      config.BOOTSTRAP_CLIENT_SECRET,
-      config.BOOTSTRAP_CLIENT_SCOPES,
-    );
-    if (made !== undefined && config.BOOTSTRAP_CLIENT_SECRET === undefined) announce(made);
-  } else if (config.NODE_ENV === 'development') {
-    const made = await clients.ensureDevelopmentClient();
-    if (made !== undefined) announce(made);
-  }
-  if (config.NODE_ENV === 'production') {
-    const demo = (await clients.listClients()).find((c) => c.origin === 'development');
-    if (demo !== undefined) {
-      throw new ConfigError(
-        `NODE_ENV=production refuses the development client ${demo.id}: delete it with "players-api clients delete ${demo.id}"`,
-      );
-    }
-  }
 }
 
 function createFastify(config: Config, options: AppOptions) {
@@ -176,13 +90,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = createFastify(config, options);
   const auditLog = app.log.child({ audit: true });
   const audit: Audit = (event, fields) => auditLog.info({ event, ...fields }, event);
+  const scaleOut = await startScaleOut(config, now);
+  const { events } = scaleOut;
   const services = createServices(config, {
     now,
     audit,
+    events,
     ...(options.hashParameters && { hashParameters: options.hashParameters }),
   });
   const { database, clients, keys, users, refreshTokens } = services;
-  app.addHook('onClose', () => database.close());
+  app.addHook('onClose', async () => {
+    await scaleOut.close();
+    await database.close();
+  });
   try {
     await migrate(database, seedOnFirstStart);
     await ensureClients(config, services, options.announceClient ?? (() => {}));
@@ -205,6 +125,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     db: database.db,
     now,
     onError: onError('revocations could not be reloaded'),
+    onRevoked: (jti, expiresAt) => events.publish({ type: 'token.revoked', jti, expiresAt }),
   });
   app.decorate('signingKeys', signingKeys);
   app.addHook('onClose', async () => {
@@ -230,7 +151,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       'x-duration-ms',
     ],
   });
-  await app.register(rateLimits, {});
+  await app.register(rateLimits, { store: scaleOut.rateLimitStore });
   await app.register(swaggerDocs, { scopes: SCOPES });
   await app.register(etag);
   await app.register(oauthServer, {
@@ -247,7 +168,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     refreshTokens,
     signingKeys,
     revocations,
-    lockoutStore: memoryLockoutStore(now),
+    events,
+    lockoutStore: scaleOut.lockoutStore,
     lockoutPolicy: {
       threshold: config.LOCKOUT_THRESHOLD,
       baseMs: config.LOCKOUT_SECONDS * 1000,
@@ -261,7 +183,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     now,
     audit,
   });
-  await app.register(healthRoutes, { checks: { database: () => database.ping() } });
+  await app.register(healthRoutes, {
+    checks: {
+      database: { check: () => database.ping(), critical: true },
+      ...(scaleOut.ping !== undefined && { redis: { check: scaleOut.ping, critical: false } }),
+    },
+  });
   const writesPerClient = limitBy(app, {
     max: config.RATE_LIMIT_WRITES_PER_CLIENT,
     windowMs: config.RATE_LIMIT_WINDOW * 1000,

@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { createServices, type Services } from './app.js';
 import { UnknownClientError } from './auth/client-service.js';
 import { ConfigError, loadConfig } from './config.js';
 import { migrate } from './db/migrate.js';
 import { insertSeedPlayers, seedOnFirstStart } from './db/seed.js';
 import { HmacKeysNotManagedError } from './keys/key-service.js';
+import { createServices, type Services } from './services.js';
 import {
   UnknownUserError,
   UsernameTakenError,

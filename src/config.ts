@@ -149,6 +149,10 @@ export const settings = {
   HOST: text('0.0.0.0', 'listen address'),
   DATABASE_URL: databaseUrl('`sqlite:<path>` or `postgres://…`'),
   REDIS_URL: url(undefined, ['redis:', 'rediss:'], 'set it when running several instances'),
+  REDIS_PREFIX: text(
+    'players-api:',
+    'prefix of every Redis key and channel (several deployments can share one Redis)',
+  ),
   ISSUER: url('http://localhost:9000', ['http:', 'https:'], 'token `iss` and metadata issuer'),
   AUDIENCE: text('players-api', 'token `aud`'),
   ACCESS_TOKEN_TTL: integer('3600', 60, 86400, 'access token lifetime, seconds'),

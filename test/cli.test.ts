@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { buildApp } from '../src/app.js';
-import { basic, TEST_SECRET_KEY, tempDir, testConfig } from './helpers.js';
+import { basic, TEST_SECRET_KEY, tempDir, testConfig, testDatabaseUrl } from './helpers.js';
 
 const CLI = new URL('../src/cli.ts', import.meta.url).pathname;
 
@@ -11,7 +10,7 @@ function cli(dir: string, ...args: string[]) {
   const result = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], {
     env: {
       PATH: process.env.PATH,
-      DATABASE_URL: `sqlite:${join(dir, 'players.db')}`,
+      DATABASE_URL: testDatabaseUrl(dir),
       SECRET_KEY: TEST_SECRET_KEY,
       NODE_ENV: 'test',
     },

@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
 import { type AppOptions, buildApp } from '../src/app.js';
 import { type Config, loadConfig } from '../src/config.js';
 
@@ -12,11 +14,27 @@ export function tempDir(): { dir: string; cleanup: () => void } {
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Settings for a test: a fresh SQLite file unless DATABASE_URL is given. */
+/**
+ * The database a test runs on: a SQLite file in `dir`, or, when the suite runs with
+ * TEST_DATABASE_URL=postgres://…, a schema of that PostgreSQL database named after `dir`
+ * (so one temporary folder is one database, whichever the dialect).
+ */
+export function testDatabaseUrl(dir: string): string {
+  const postgres = process.env.TEST_DATABASE_URL;
+  if (postgres === undefined || postgres === '') return `sqlite:${join(dir, 'players.db')}`;
+  const url = new URL(postgres);
+  url.searchParams.set(
+    'schema',
+    `t_${createHash('sha256').update(dir).digest('hex').slice(0, 16)}`,
+  );
+  return url.toString();
+}
+
+/** Settings for a test: a fresh database unless DATABASE_URL is given. */
 export function testConfig(env: Record<string, string> = {}, dir = tempDir().dir): Config {
   return loadConfig({
     env: {
-      DATABASE_URL: `sqlite:${join(dir, 'players.db')}`,
+      DATABASE_URL: testDatabaseUrl(dir),
       SECRET_KEY: TEST_SECRET_KEY,
       NODE_ENV: 'test',
       LOG_LEVEL: 'silent',
@@ -81,6 +99,10 @@ export async function startTestApp(
       return response.json().access_token as string;
     },
     async close() {
+      const { database } = app.services;
+      if (database.schema !== undefined) {
+        await sql`drop schema if exists ${sql.id(database.schema)} cascade`.execute(database.db);
+      }
       await app.close();
       cleanup();
     },

@@ -10,6 +10,8 @@ export interface ClientServiceOptions {
   now: () => number;
   /** How long an authenticated client is served from memory; changes made here apply at once. */
   cacheTtlMs?: number;
+  /** Told when a client's secret, scopes or existence change (other instances drop their copy). */
+  onChanged?: (clientId: string) => void;
 }
 
 export interface NewClient {
@@ -97,6 +99,11 @@ export function clientService(options: ClientServiceOptions) {
 
     listClients: () => repository.list(),
 
+    /** Drops the cached copy of a client changed by another instance. */
+    forgetClient(id: string): void {
+      cache.delete(id);
+    },
+
     async rotateClientSecret(id: string): Promise<string> {
       const secret = generateClientSecret();
       if (
@@ -109,6 +116,7 @@ export function clientService(options: ClientServiceOptions) {
         throw new UnknownClientError(id);
       }
       cache.delete(id);
+      options.onChanged?.(id);
       audit('client.secret_rotated', { clientId: id });
       return secret;
     },
@@ -116,6 +124,7 @@ export function clientService(options: ClientServiceOptions) {
     async deleteClient(id: string): Promise<void> {
       if (!(await repository.delete(id))) throw new UnknownClientError(id);
       cache.delete(id);
+      options.onChanged?.(id);
       audit('client.deleted', { clientId: id });
     },
 
@@ -157,6 +166,7 @@ export function clientService(options: ClientServiceOptions) {
         now(),
       );
       cache.delete(id);
+      options.onChanged?.(id);
       return undefined;
     },
 

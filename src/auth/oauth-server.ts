@@ -6,6 +6,7 @@ import { ProblemError } from '../http/problem.js';
 import { limitBy } from '../http/rate-limit.js';
 import { jwksRoute } from '../keys/jwks-route.js';
 import type { KeyManager } from '../keys/key-manager.js';
+import type { EventBus } from '../scale-out/event-bus.js';
 import { userRoutes } from '../users/routes.js';
 import type { UserService } from '../users/user-service.js';
 import { type AccessTokenClaims, accessTokenIssuer } from './access-token.js';
@@ -43,6 +44,8 @@ export interface OAuthServerOptions {
   refreshTokens: RefreshTokenService;
   signingKeys: KeyManager;
   revocations: RevocationList;
+  /** Changes made on other instances, applied here within a second. */
+  events: EventBus;
   lockoutStore: LockoutStore;
   lockoutPolicy: LockoutPolicy;
   limits: { windowMs: number; authPerIp: number; tokenPerClient: number };
@@ -76,6 +79,25 @@ export const oauthServer = fp<OAuthServerOptions>(
       clockToleranceSeconds: options.clockTolerance,
       now,
       isRevoked: revocations.isRevoked,
+    });
+
+    options.events.subscribe((event) => {
+      switch (event.type) {
+        case 'token.revoked':
+          revocations.remember(event.jti, event.expiresAt);
+          break;
+        case 'keys.rotated':
+          signingKeys
+            .reload()
+            .catch((error: unknown) => app.log.warn({ err: error }, 'keys reload failed'));
+          break;
+        case 'client.changed':
+          clients.forgetClient(event.clientId);
+          break;
+        case 'user.disabled':
+          verifier.forgetSubject(event.userId);
+          break;
+      }
     });
 
     const isUserToken = (claims: { sub: string; client_id: string }) =>

@@ -11,6 +11,8 @@ export async function startRevocationList(options: {
   now: () => number;
   refreshMs?: number;
   onError: (e: unknown) => void;
+  /** Tells other instances at once; they also converge from the database within `refreshMs`. */
+  onRevoked?: (jti: string, expiresAtMs: number) => void;
 }) {
   const { db, now, onError } = options;
   let revoked = new Map<string, number>();
@@ -45,6 +47,7 @@ export async function startRevocationList(options: {
         .values({ jti, expires_at: expiresAtMs })
         .onConflict((oc) => oc.doNothing())
         .execute();
+      options.onRevoked?.(jti, expiresAtMs);
     },
     reload: load,
     stop: () => clearInterval(timer),

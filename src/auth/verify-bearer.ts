@@ -163,9 +163,9 @@ export function tokenVerifier(options: TokenVerifierOptions) {
       remember(token, verified.claims, verified.kid);
       return verified.claims;
     },
-    /** Drops cached verifications, e.g. after keys or accounts changed elsewhere. */
-    forget(): void {
-      cache.clear();
+    /** Drops the cached verifications of one subject (an account disabled elsewhere). */
+    forgetSubject(sub: string): void {
+      for (const [token, entry] of cache) if (entry.claims.sub === sub) cache.delete(token);
     },
     get cachedCount(): number {
       return cache.size;

@@ -10,6 +10,8 @@ export type DialectName = 'sqlite' | 'postgres';
 export interface Database {
   readonly db: Kysely<Schema>;
   readonly dialect: DialectName;
+  /** PostgreSQL schema named by `?schema=` in the URL, made on first migration. */
+  readonly schema: string | undefined;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -35,9 +37,27 @@ function openSqlite(url: string): Kysely<Schema> {
   return new Kysely<Schema>({ dialect: new SqliteDialect({ database: connection }) });
 }
 
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Splits `?schema=name` off a PostgreSQL URL: pg itself does not know that parameter. */
+export function postgresSchema(url: string): {
+  connectionString: string;
+  schema: string | undefined;
+} {
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get('schema') ?? undefined;
+  parsed.searchParams.delete('schema');
+  if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
+    throw new Error(`DATABASE_URL schema "${schema}" must be lower-case letters, digits and _`);
+  }
+  return { connectionString: parsed.toString(), schema };
+}
+
 function openPostgres(url: string): Kysely<Schema> {
+  const { connectionString, schema } = postgresSchema(url);
   const pool = new pg.Pool({
-    connectionString: url,
+    connectionString,
+    ...(schema !== undefined && { options: `-c search_path=${schema}` }),
     max: 10,
     connectionTimeoutMillis: 5000,
     // Timestamps are BIGINT epoch milliseconds, well inside Number's exact range.
@@ -59,6 +79,7 @@ export function openDatabase(url: string): Database {
   return {
     db,
     dialect,
+    schema: dialect === 'postgres' ? postgresSchema(url).schema : undefined,
     async ping() {
       await sql`select 1`.execute(db);
     },

@@ -71,6 +71,9 @@ export async function migrate(
   database: Database,
   afterMigrations?: (trx: Kysely<Schema>, applied: Set<string>) => Promise<void>,
 ): Promise<string[]> {
+  if (database.schema !== undefined) {
+    await sql`create schema if not exists ${sql.id(database.schema)}`.execute(database.db);
+  }
   await sql`create table if not exists schema_migrations (version text primary key, applied_at bigint not null)`.execute(
     database.db,
   );

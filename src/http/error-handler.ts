@@ -1,11 +1,13 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { isDatabaseUnavailable } from '../db/errors.js';
 import {
   type FieldError,
   type HttpError,
   isHttpError,
   NotFoundError,
   ProblemError,
+  ServiceUnavailableError,
   ValidationError,
 } from './problem.js';
 
@@ -98,7 +100,11 @@ function send(reply: FastifyReply, error: HttpError): FastifyReply {
 export const errorHandler = fp(
   async (app: FastifyInstance) => {
     app.setErrorHandler((error: FastifyError, request, reply) => {
-      const known = toHttpError(error, request);
+      const known =
+        toHttpError(error, request) ??
+        (isDatabaseUnavailable(error)
+          ? new ServiceUnavailableError('The database is not answering; retry shortly.')
+          : undefined);
       if (known) {
         if (known.status >= 500) request.log.warn({ status: known.status }, known.message);
         return send(reply, known);

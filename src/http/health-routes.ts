@@ -1,9 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 
+export interface HealthCheck {
+  /** Resolves when the dependency answers. */
+  check: () => Promise<void>;
+  /** Without it nothing works (the database); without the others the service runs degraded. */
+  critical: boolean;
+}
+
 export interface HealthOptions {
-  /** Named checks; each resolves when its dependency answers. */
-  checks: Readonly<Record<string, () => Promise<void>>>;
+  checks: Readonly<Record<string, HealthCheck>>;
   timeoutMs?: number;
 }
 
@@ -27,19 +33,23 @@ export const healthRoutes: FastifyPluginAsyncTypebox<HealthOptions> = async (app
         summary: 'Liveness and dependencies',
         response: {
           200: Type.Object({ status: Type.Literal('ok') }),
-          503: Type.Object({ status: Type.String(), failing: Type.Array(Type.String()) }),
+          503: Type.Object({
+            status: Type.Union([Type.Literal('unavailable'), Type.Literal('degraded')]),
+            failing: Type.Array(Type.String()),
+          }),
         },
       },
     },
     async (_request, reply) => {
-      const names = Object.keys(options.checks);
+      const checks = Object.entries(options.checks);
       const results = await Promise.allSettled(
-        names.map((name) => withTimeout(options.checks[name] as () => Promise<void>, timeoutMs)),
+        checks.map(([, { check }]) => withTimeout(check, timeoutMs)),
       );
-      const failing = names.filter((_, i) => results[i]?.status === 'rejected');
+      const failing = checks.filter((_, i) => results[i]?.status === 'rejected');
       reply.header('cache-control', 'no-store');
-      if (failing.length > 0) return reply.code(503).send({ status: 'unavailable', failing });
-      return { status: 'ok' as const };
+      if (failing.length === 0) return { status: 'ok' as const };
+      const status = failing.some(([, { critical }]) => critical) ? 'unavailable' : 'degraded';
+      return reply.code(503).send({ status, failing: failing.map(([name]) => name) });
     },
   );
 

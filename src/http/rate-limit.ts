@@ -1,12 +1,11 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Redis } from 'ioredis';
 import { TooManyRequestsError } from './problem.js';
 
 export interface RateLimitOptions {
-  /** Counters shared by every instance; per-process memory when absent. */
-  redis?: Redis | undefined;
+  /** A store shared by every instance (Redis); per-process memory when absent. */
+  store?: (new (...args: never[]) => unknown) | undefined;
 }
 
 /**
@@ -15,17 +14,12 @@ export interface RateLimitOptions {
  * draft RateLimit-* headers and Retry-After.
  */
 export const rateLimits = fp<RateLimitOptions>(
-  async (app: FastifyInstance, { redis }) => {
+  async (app: FastifyInstance, { store }) => {
     await app.register(rateLimit, {
       global: false,
-      // A store that does not answer (Redis down) must not take the API down with it.
+      // A store that still fails must not take the API down with it.
       skipOnError: true,
-      ...(redis !== undefined && { redis, nameSpace: 'players-api:rate:' }),
-      errorResponseBuilder: (_request, context) =>
-        new TooManyRequestsError(
-          `Rate limit reached: ${context.max} requests per ${context.after}.`,
-          context.ttl / 1000,
-        ),
+      ...(store !== undefined && { store: store as never }),
     });
   },
   { name: 'rate-limits' },
@@ -52,8 +46,7 @@ export function limitBy(app: FastifyInstance, limit: Limit): onRequestAsyncHookH
   const check = app.createRateLimit({
     max: limit.max,
     timeWindow: limit.windowMs,
-    keyGenerator: (request: FastifyRequest) =>
-      `${limit.group}:${(key && key(request)) ?? request.ip}`,
+    keyGenerator: (request: FastifyRequest) => `${limit.group}:${key?.(request) ?? request.ip}`,
   });
   return async (request, reply) => {
     const result = await check(request);

@@ -40,6 +40,8 @@ export interface UserServiceOptions {
   defaultScopes: string[];
   now: () => number;
   audit: Audit;
+  /** Told when an account is disabled (other instances drop what they cached of it). */
+  onDisabled?: (userId: string) => void;
 }
 
 /** Public view of a user: never the hash. */
@@ -115,6 +117,7 @@ export function userService(options: UserServiceOptions) {
       const user = await byName(username);
       await repository.setDisabled(user.id, true, now());
       await revokeUserTokens(user.id);
+      options.onDisabled?.(user.id);
       audit('user.disabled', { userId: user.id });
       return { ...user, disabled: true };
     },

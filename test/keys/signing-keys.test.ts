@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
-import { createServices } from '../../src/app.js';
 import { migrate } from '../../src/db/migrate.js';
+import { createServices } from '../../src/services.js';
 import { startTestApp, TEST_SECRET_KEY, tempDir, testClock, testConfig } from '../helpers.js';
 
 async function protectedStatus(t: Awaited<ReturnType<typeof startTestApp>>, token: string) {

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { basic, newPlayer, tempDir } from '../helpers.js';
+import { basic, newPlayer, tempDir, testDatabaseUrl } from '../helpers.js';
 import { startServer } from '../process.js';
 
 const CLIENT = {
@@ -9,12 +8,12 @@ const CLIENT = {
   BOOTSTRAP_CLIENT_SECRET: 'crash-secret-0123456789abcdef0123456789',
 };
 
-describe('crash safety', () => {
+describe('crash safety', { timeout: 120_000 }, () => {
   test('SIGKILL during a burst of writes: every acknowledged write survives, none is half-written', async () => {
     const { dir, cleanup } = tempDir();
     const env = {
       ...CLIENT,
-      DATABASE_URL: `sqlite:${join(dir, 'crash.db')}`,
+      DATABASE_URL: testDatabaseUrl(dir),
       LOG_LEVEL: 'info',
       RATE_LIMIT_WRITES_PER_CLIENT: '0',
     };

@@ -9,7 +9,7 @@ import {
 } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { exportJWK, SignJWT } from 'jose';
-import { createServices } from '../../src/app.js';
+import { createServices } from '../../src/services.js';
 import { newPlayer, startTestApp, type TestApp, testClock } from '../helpers.js';
 
 const b64 = (value: unknown) =>

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { buildApp } from '../../src/app.js';
 import {
@@ -10,6 +9,7 @@ import {
   TEST_SECRET_KEY,
   tempDir,
   testConfig,
+  testDatabaseUrl,
 } from '../helpers.js';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
@@ -20,7 +20,7 @@ function cli(dir: string, args: string[], input?: string) {
   return spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], {
     env: {
       PATH: process.env.PATH,
-      DATABASE_URL: `sqlite:${join(dir, 'players.db')}`,
+      DATABASE_URL: testDatabaseUrl(dir),
       SECRET_KEY: TEST_SECRET_KEY,
       NODE_ENV: 'test',
     },

@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+
+/** What one instance tells the others, so that they act within a second. */
+export type ClusterEvent =
+  | { type: 'token.revoked'; jti: string; expiresAt: number }
+  | { type: 'keys.rotated' }
+  | { type: 'client.changed'; clientId: string }
+  | { type: 'user.disabled'; userId: string };
+
+export interface EventBus {
+  /** Tells every other instance; never throws (the database remains the record). */
+  publish(event: ClusterEvent): void;
+  /** Events from other instances. */
+  subscribe(handler: (event: ClusterEvent) => void): void;
+  close(): Promise<void>;
+}
+
+/** A single instance: nothing to tell. */
+export const localEventBus = (): EventBus => ({
+  publish() {},
+  subscribe() {},
+  async close() {},
+});
+
+function parse(message: string): ClusterEvent | undefined {
+  try {
+    return JSON.parse(message) as ClusterEvent;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Redis pub/sub. When Redis is away, events are lost, and each instance converges from the
+ * database instead (revocations every 5 s, keys every 30 s, clients every 5 s).
+ */
+export async function redisEventBus(redis: Redis, channel: string): Promise<EventBus> {
+  const origin = randomUUID();
+  const subscriber = redis.duplicate();
+  subscriber.on('error', () => {});
+  const handlers: ((event: ClusterEvent) => void)[] = [];
+  subscriber.on('message', (_channel: string, message: string) => {
+    const envelope = parse(message) as (ClusterEvent & { origin?: string }) | undefined;
+    if (envelope === undefined || envelope.origin === origin) return;
+    for (const handler of handlers) handler(envelope);
+  });
+  await subscriber.subscribe(channel);
+  return {
+    publish(event) {
+      redis.publish(channel, JSON.stringify({ ...event, origin })).catch(() => {});
+    },
+    subscribe(handler) {
+      handlers.push(handler);
+    },
+    async close() {
+      subscriber.disconnect();
+    },
+  };
+}
