@@ -147,6 +147,12 @@ function databaseUrl(description: string): Setting<string, string> {
 export const settings = {
   PORT: integer('9000', 0, 65535, 'listen port'),
   HOST: text('0.0.0.0', 'listen address'),
+  WORKERS: integer(
+    '1',
+    1,
+    64,
+    'processes serving on one machine (node:cluster), for several cores',
+  ),
   DATABASE_URL: databaseUrl('`sqlite:<path>` or `postgres://…`'),
   REDIS_URL: url(undefined, ['redis:', 'rediss:'], 'set it when running several instances'),
   REDIS_PREFIX: text(

@@ -1,6 +1,12 @@
+import cluster, { type Worker } from 'node:cluster';
 import { buildApp } from './app.js';
 import type { NewClient } from './auth/client-service.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
+import { migrate } from './db/migrate.js';
+import { seedOnFirstStart } from './db/seed.js';
+import { relayClusterEvents } from './scale-out/event-bus.js';
+import { RedisUnavailableError } from './scale-out/redis.js';
+import { createServices, ensureClients } from './services.js';
 
 // Longer than any sane request; a stuck one must not keep a deploy waiting forever.
 const SHUTDOWN_TIMEOUT_MS = 15_000;
@@ -19,20 +25,27 @@ function announceClient({ client, secret }: NewClient): void {
   );
 }
 
-/** One line for errors a user can fix (settings, unreachable database), not a stack trace. */
+/** One line for what a user can fix (settings, unreachable database or Redis), no stack. */
 function fail(error: unknown): never {
-  const known = error instanceof ConfigError || (error as { code?: string })?.code !== undefined;
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`players-api: ${known ? message : `could not start: ${message}`}\n`);
+  const connection = (error as { code?: unknown } | null)?.code;
+  let line: string;
+  if (error instanceof ConfigError || error instanceof RedisUnavailableError) line = message;
+  else if (typeof connection === 'string')
+    line = `DATABASE_URL: cannot use the database (${connection}: ${message})`;
+  else line = `could not start: ${message}`;
+  process.stderr.write(`players-api: ${line}\n`);
   process.exit(1);
 }
 
-async function start(config: Config): Promise<void> {
-  const app = await buildApp({ config, announceClient });
-  let closing = false;
-  const shutdown = (signal: string) => {
-    if (closing) return;
-    closing = true;
+function onSignals(handler: (signal: string) => void): void {
+  process.once('SIGTERM', () => handler('SIGTERM'));
+  process.once('SIGINT', () => handler('SIGINT'));
+}
+
+async function serve(config: Config, announce: (client: NewClient) => void): Promise<void> {
+  const app = await buildApp({ config, announceClient: announce });
+  onSignals((signal) => {
     app.log.info({ signal }, 'shutting down: finishing in-flight requests');
     setTimeout(() => {
       app.log.error('shutdown timed out; exiting');
@@ -45,14 +58,54 @@ async function start(config: Config): Promise<void> {
         process.exit(1);
       },
     );
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  });
   await app.listen({ port: config.PORT, host: config.HOST });
 }
 
+/**
+ * WORKERS=N: the primary does the first-start work once (migrations, seed, clients) so
+ * the workers do not race for it, then runs N workers on the one port and restarts any
+ * that dies, until it is told to stop.
+ */
+async function supervise(config: Config): Promise<void> {
+  const services = createServices(config);
+  try {
+    await migrate(services.database, seedOnFirstStart);
+    await ensureClients(config, services, announceClient);
+    await services.keys.loadKeyRing();
+  } finally {
+    await services.database.close();
+  }
+  let stopping = false;
+  const relay = relayClusterEvents(() =>
+    Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined),
+  );
+  cluster.on('message', relay);
+  cluster.on('exit', (worker, code) => {
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      return;
+    }
+    if (code === 1 && worker.exitedAfterDisconnect === false && Date.now() - started < 5000) {
+      // A worker that cannot start (bad settings, no database) will not do better on retry.
+      process.stderr.write('players-api: a worker failed to start; stopping\n');
+      process.exit(1);
+    }
+    cluster.fork();
+  });
+  const started = Date.now();
+  for (let i = 0; i < config.WORKERS; i++) cluster.fork();
+  onSignals(() => {
+    stopping = true;
+    setTimeout(() => process.exit(1), SHUTDOWN_TIMEOUT_MS).unref();
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+  });
+}
+
 try {
-  await start(loadConfig());
+  const config = loadConfig();
+  if (config.WORKERS > 1 && cluster.isPrimary) await supervise(config);
+  else await serve(config, cluster.isWorker ? () => {} : announceClient);
 } catch (error) {
   fail(error);
 }

@@ -68,8 +68,10 @@ function openPostgres(url: string): Kysely<Schema> {
           : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
     },
   });
-  // An idle client losing its server must not crash the process; the next query reports it.
+  // A connection losing its server, idle or mid-query, must not crash the process: the
+  // query in flight fails (answered 503) and the pool connects afresh for the next one.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   return new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
 }
 

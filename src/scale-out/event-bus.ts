@@ -45,6 +45,8 @@ export async function redisEventBus(redis: Redis, channel: string): Promise<Even
     if (envelope === undefined || envelope.origin === origin) return;
     for (const handler of handlers) handler(envelope);
   });
+  await subscriber.connect();
+  // ioredis subscribes again by itself after a reconnect (autoResubscribe).
   await subscriber.subscribe(channel);
   return {
     publish(event) {
@@ -56,5 +58,41 @@ export async function redisEventBus(redis: Redis, channel: string): Promise<Even
     async close() {
       subscriber.disconnect();
     },
+  };
+}
+
+const CLUSTER_MESSAGE = 'players-api:event';
+
+/**
+ * WORKERS=N without Redis: the primary process relays each worker's events to the others
+ * over node:cluster's IPC channel.
+ */
+export function clusterEventBus(): EventBus {
+  const handlers: ((event: ClusterEvent) => void)[] = [];
+  const onMessage = (message: unknown) => {
+    const envelope = message as { kind?: string; event?: ClusterEvent } | null;
+    if (envelope?.kind !== CLUSTER_MESSAGE || envelope.event === undefined) return;
+    for (const handler of handlers) handler(envelope.event);
+  };
+  process.on('message', onMessage);
+  return {
+    publish(event) {
+      process.send?.({ kind: CLUSTER_MESSAGE, event });
+    },
+    subscribe(handler) {
+      handlers.push(handler);
+    },
+    async close() {
+      process.off('message', onMessage);
+    },
+  };
+}
+
+/** In the primary: forwards an event message from one worker to every other worker. */
+export function relayClusterEvents(workers: () => Iterable<import('node:cluster').Worker>) {
+  return (from: import('node:cluster').Worker, message: unknown) => {
+    if ((message as { kind?: string } | null)?.kind !== CLUSTER_MESSAGE) return;
+    for (const worker of workers())
+      if (worker !== from && worker.isConnected()) worker.send(message as object);
   };
 }

@@ -1,7 +1,8 @@
+import cluster from 'node:cluster';
 import type { Redis } from 'ioredis';
 import { type LockoutStore, memoryLockoutStore } from '../auth/lockout.js';
 import type { Config } from '../config.js';
-import { type EventBus, localEventBus, redisEventBus } from './event-bus.js';
+import { clusterEventBus, type EventBus, localEventBus, redisEventBus } from './event-bus.js';
 import { fallbackRateLimitStore } from './rate-limit-store.js';
 import { connectRedis, createRedis, pingRedis } from './redis.js';
 import { redisLockoutStore } from './redis-lockout-store.js';
@@ -22,7 +23,7 @@ export async function startScaleOut(config: Config, now: () => number): Promise<
   if (config.REDIS_URL === undefined) {
     return {
       redis: undefined,
-      events: localEventBus(),
+      events: cluster.isWorker ? clusterEventBus() : localEventBus(),
       lockoutStore: local,
       rateLimitStore: undefined,
       ping: undefined,
