@@ -1,7 +1,7 @@
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Audit } from './auth/audit.js';
 import type { NewClient } from './auth/client-service.js';
 import { oauthServer } from './auth/oauth-server.js';
@@ -13,6 +13,7 @@ import { errorHandler } from './http/error-handler.js';
 import { etag } from './http/etag.js';
 import { healthRoutes } from './http/health-routes.js';
 import { addHooks } from './http/hooks.js';
+import { createMetrics, metricsPlugin } from './http/metrics.js';
 import { limitBy, rateLimits } from './http/rate-limit.js';
 import { requestContext, requestIdOf } from './http/request-context.js';
 import { Problem } from './http/schemas.js';
@@ -89,7 +90,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const now = options.now ?? Date.now;
   const app = createFastify(config, options);
   const auditLog = app.log.child({ audit: true });
-  const audit: Audit = (event, fields) => auditLog.info({ event, ...fields }, event);
+  const metrics = config.METRICS ? createMetrics() : undefined;
+  const audit: Audit = (event, fields) => {
+    auditLog.info({ event, ...fields }, event);
+    metrics?.observe(event, fields);
+  };
   const scaleOut = await startScaleOut(config, now);
   const { events } = scaleOut;
   const services = createServices(config, {
@@ -134,6 +139,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   await app.register(requestContext);
+  if (metrics !== undefined) {
+    let guard: ((request: FastifyRequest) => Promise<void>) | undefined;
+    // The guard is decorated by the OAuth server, registered below; it is looked up on first use.
+    await app.register(metricsPlugin, {
+      metrics,
+      guard: (request) => {
+        guard ??= app.requireScope('admin');
+        return guard(request);
+      },
+    });
+  }
   await app.register(errorHandler);
   await app.register(helmet, { global: true, contentSecurityPolicy: false });
   // Closed unless origins are configured: a browser on another site gets no CORS grant.
@@ -182,6 +198,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     now,
     audit,
+    ...(metrics !== undefined && {
+      observe: {
+        tokenCache: (hit: boolean) => metrics.tokenCache(hit),
+        bearerRejected: (reason: string) => metrics.observe('bearer.rejected', { reason }),
+      },
+    }),
   });
   await app.register(healthRoutes, {
     checks: {

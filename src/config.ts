@@ -221,6 +221,10 @@ export const settings = {
     undefined,
     'comma-separated origins allowed by CORS; unset: no cross-origin access',
   ),
+  METRICS: flag(
+    'false',
+    'serve Prometheus metrics at `GET /metrics` (bearer token with scope `admin`)',
+  ),
   ALLOW_REGISTRATION: flag(
     undefined,
     '`POST /users` open to anyone; unset: on, except in production',

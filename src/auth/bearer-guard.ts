@@ -30,6 +30,8 @@ export interface BearerGuardOptions {
   failureStatus: 401 | 403;
   /** Extra checks on a verified token, e.g. that its user is still enabled. */
   checkSubject?: (claims: AccessTokenClaims) => Promise<void> | void;
+  /** Told of each refusal, by RFC 6750 error code (for metrics). */
+  onReject?: (reason: string) => void;
 }
 
 /** An RFC 6750 §3 failure: problem JSON plus the `WWW-Authenticate: Bearer` challenge. */
@@ -44,9 +46,11 @@ const GUARDED_SCOPE = Symbol('guardedScope');
 type Guard = RouteGuard & { [GUARDED_SCOPE]?: string };
 
 export const bearerGuard = fp<BearerGuardOptions>(
-  async (app: FastifyInstance, { verifier, realm, failureStatus, checkSubject }) => {
-    const unauthorized = (challenge: Record<string, string>, detail: string) =>
-      new BearerError(failureStatus, realm, challenge, detail);
+  async (app: FastifyInstance, { verifier, realm, failureStatus, checkSubject, onReject }) => {
+    const unauthorized = (challenge: Record<string, string>, detail: string) => {
+      onReject?.(challenge.error ?? 'missing_token');
+      return new BearerError(failureStatus, realm, challenge, detail);
+    };
 
     async function authenticate(request: FastifyRequest): Promise<AccessTokenClaims> {
       const header = request.headers.authorization;
@@ -79,6 +83,7 @@ export const bearerGuard = fp<BearerGuardOptions>(
       const guard: Guard = async (request) => {
         const claims = await authenticate(request);
         if (!claims.scope.split(' ').includes(scope)) {
+          onReject?.('insufficient_scope');
           throw new BearerError(
             403,
             realm,

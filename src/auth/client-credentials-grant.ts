@@ -18,6 +18,7 @@ export function clientCredentialsGrant(deps: {
       clientId: client.id,
       scopes,
     });
+    deps.audit('token.issued', { grant: 'client_credentials', clientId: client.id });
     return {
       access_token: token,
       token_type: 'bearer',

@@ -51,6 +51,8 @@ export interface OAuthServerOptions {
   limits: { windowMs: number; authPerIp: number; tokenPerClient: number };
   now: () => number;
   audit: Audit;
+  /** Hooks for metrics: verified-token cache lookups and bearer refusals. */
+  observe?: { tokenCache(hit: boolean): void; bearerRejected(reason: string): void };
 }
 
 /**
@@ -79,6 +81,7 @@ export const oauthServer = fp<OAuthServerOptions>(
       clockToleranceSeconds: options.clockTolerance,
       now,
       isRevoked: revocations.isRevoked,
+      ...(options.observe && { onLookup: options.observe.tokenCache }),
     });
 
     options.events.subscribe((event) => {
@@ -134,6 +137,7 @@ export const oauthServer = fp<OAuthServerOptions>(
       verifier,
       realm,
       failureStatus: options.failureStatus,
+      ...(options.observe && { onReject: options.observe.bearerRejected }),
       // A user's tokens stop working the moment the account is disabled, not at their exp.
       async checkSubject(claims: AccessTokenClaims) {
         if (!isUserToken(claims)) return;

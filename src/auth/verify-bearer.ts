@@ -23,6 +23,8 @@ export interface TokenVerifierOptions {
   now: () => number;
   isRevoked: (jti: string) => boolean;
   cacheSize?: number;
+  /** Told of each cache lookup (for the hit-ratio metric). */
+  onLookup?: (hit: boolean) => void;
 }
 
 interface CachedToken {
@@ -156,8 +158,10 @@ export function tokenVerifier(options: TokenVerifierOptions) {
       const hit = cache.get(token);
       // A key that left the ring (its grace period ended) takes its cached tokens with it.
       if (hit !== undefined && keys().verificationKey(hit.kid) !== undefined) {
+        options.onLookup?.(true);
         return checkLive(hit.claims, hit.expiresAtMs);
       }
+      options.onLookup?.(false);
       const verified = await verifyUncached(token);
       checkLive(verified.claims, verified.expiresAtMs);
       remember(token, verified.claims, verified.kid);

@@ -171,10 +171,14 @@ describe('logs', () => {
         .filter(Boolean)
         .map((line) => JSON.parse(line))
         .filter((entry) => entry.audit)
-        .map((entry) => entry.event),
+        .map((entry) =>
+          entry.event === 'token.issued' ? `token.issued:${entry.grant}` : entry.event,
+        ),
     );
     for (const event of [
-      'token.issued',
+      'token.issued:client_credentials',
+      'token.issued:password',
+      'token.issued:refresh_token',
       'login.failed',
       'lockout',
       'client.auth_failed',
