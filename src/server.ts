@@ -2,6 +2,7 @@ import cluster, { type Worker } from 'node:cluster';
 import { buildApp } from './app.js';
 import type { NewClient } from './auth/client-service.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
+import { isDatabaseUnavailable } from './db/errors.js';
 import { migrate } from './db/migrate.js';
 import { seedOnFirstStart } from './db/seed.js';
 import { relayClusterEvents } from './scale-out/event-bus.js';

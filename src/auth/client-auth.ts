@@ -106,7 +106,7 @@ export function clientAuthenticator({
       throw new InvalidClient(realm, credentials?.usedBasic ?? false);
     }
     const key = `client:${credentials.clientId}:${request.ip}`;
-    await lockout.assertNotLocked(key);
+    const hasFailures = await lockout.assertNotLocked(key);
     const client = await clients.authenticateClient(credentials.clientId, credentials.clientSecret);
     if (client === undefined) {
       const lockedFor = await lockout.recordFailure(key);
@@ -124,7 +124,7 @@ export function clientAuthenticator({
         });
       throw new InvalidClient(realm, credentials.usedBasic);
     }
-    await lockout.recordSuccess(key);
+    if (hasFailures) await lockout.recordSuccess(key);
     return client;
   }
 

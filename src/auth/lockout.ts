@@ -67,12 +67,16 @@ const MEMORY_MS = 24 * 3600 * 1000;
  */
 export function lockout(store: LockoutStore, policy: LockoutPolicy, now: () => number) {
   return {
-    /** Throws LockedOut while the key is locked; a locked attempt is not even checked. */
-    async assertNotLocked(key: string): Promise<void> {
+    /**
+     * Throws LockedOut while the key is locked; a locked attempt is not even checked.
+     * Returns whether failures are on record (so a success knows whether to clear them).
+     */
+    async assertNotLocked(key: string): Promise<boolean> {
       const record = await store.get(key);
       if (record !== undefined && record.lockedUntil > now()) {
         throw new LockedOut(Math.ceil((record.lockedUntil - now()) / 1000));
       }
+      return record !== undefined;
     },
 
     /** Counts a failure; returns the lock length in seconds when this one locked the key. */

@@ -20,10 +20,10 @@ export function passwordLogin({ authenticateUser, lockout, audit }: PasswordLogi
     ip: string,
   ): Promise<Login> {
     const key = `login:${usernameKey(username)}:${ip}`;
-    await lockout.assertNotLocked(key);
+    const hasFailures = await lockout.assertNotLocked(key);
     const login = await authenticateUser(username, password);
     if (login.ok) {
-      await lockout.recordSuccess(key);
+      if (hasFailures) await lockout.recordSuccess(key);
       return login;
     }
     audit('login.failed', { reason: login.reason, ip });

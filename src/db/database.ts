@@ -1,9 +1,13 @@
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
-import SQLite from 'better-sqlite3';
+import type SQLiteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import pg from 'pg';
+import type PG from 'pg';
 import type { Schema } from './schema.js';
+
+// Each driver is loaded only when its dialect is used: a SQLite start does not pay for pg.
+const require = createRequire(import.meta.url);
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -28,6 +32,7 @@ export function sqlitePath(url: string): string {
 function openSqlite(url: string): Kysely<Schema> {
   const path = sqlitePath(url);
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const SQLite = require('better-sqlite3') as typeof SQLiteDatabase;
   const connection = new SQLite(path);
   connection.pragma('journal_mode = WAL');
   // FULL: an acknowledged write survives a power cut, not only a process crash.
@@ -55,6 +60,7 @@ export function postgresSchema(url: string): {
 
 function openPostgres(url: string): Kysely<Schema> {
   const { connectionString, schema } = postgresSchema(url);
+  const pg = require('pg') as typeof PG;
   const pool = new pg.Pool({
     connectionString,
     ...(schema !== undefined && { options: `-c search_path=${schema}` }),

@@ -12,7 +12,10 @@ function matches(ifNoneMatch: string, etag: string): boolean {
   return ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
 }
 
-/** A strong ETag on every successful GET, and 304 when `If-None-Match` already holds it. */
+/**
+ * A strong ETag on every successful GET of the routes it is registered around, and 304
+ * when `If-None-Match` already holds it. Not global: hashing every `/ping` costs for nothing.
+ */
 export const etag = fp(
   async (app: FastifyInstance) => {
     app.addHook('onSend', async (request, reply, payload) => {

@@ -6,7 +6,8 @@ export type ClusterEvent =
   | { type: 'token.revoked'; jti: string; expiresAt: number }
   | { type: 'keys.rotated' }
   | { type: 'client.changed'; clientId: string }
-  | { type: 'user.disabled'; userId: string };
+  | { type: 'user.disabled'; userId: string }
+  | { type: 'players.changed' };
 
 export interface EventBus {
   /** Tells every other instance; never throws (the database remains the record). */

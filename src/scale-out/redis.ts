@@ -1,11 +1,16 @@
-import { Redis } from 'ioredis';
+import { createRequire } from 'node:module';
+import type { Redis } from 'ioredis';
+
+// Loaded only with REDIS_URL set.
+const require = createRequire(import.meta.url);
 
 /**
  * A Redis connection that fails fast while Redis is away (no offline queue, one retry) and
  * keeps reconnecting in the background, so callers can fall back to local state at once.
  */
 export function createRedis(url: string): Redis {
-  const redis = new Redis(url, {
+  const { Redis: RedisClient } = require('ioredis') as typeof import('ioredis');
+  const redis = new RedisClient(url, {
     lazyConnect: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,

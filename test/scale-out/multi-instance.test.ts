@@ -77,6 +77,31 @@ describe('two instances on one PostgreSQL and one Redis', { timeout: 180_000 }, 
     assert.equal(await status(b, '/protected', access), 200);
   });
 
+  test('a player written on A is read on B within a second (B had the list cached)', async () => {
+    const before = await json(fetch(`${b.url}/players/`));
+    const access = (await json(token(a, 'grant_type=client_credentials&scope=write'))).access_token;
+    const created = await fetch(`${a.url}/players/`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${access}`, 'content-type': 'application/json' },
+      body: JSON.stringify(newPlayer(98)),
+    });
+    assert.equal(created.status, 201);
+    await eventually(
+      async () => (await json(fetch(`${b.url}/players/`))).length === before.length + 1,
+      1000,
+    );
+    assert.equal((await fetch(`${b.url}/players/squadnumber/98`)).status, 200);
+    const removed = await fetch(`${b.url}/players/squadnumber/98`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${access}` },
+    });
+    assert.equal(removed.status, 204);
+    await eventually(
+      async () => (await fetch(`${a.url}/players/squadnumber/98`)).status === 404,
+      1000,
+    );
+  });
+
   test('revoked on A, refused on B within a second', async () => {
     const access = (await json(token(a, 'grant_type=client_credentials&scope=write'))).access_token;
     assert.equal(await status(b, '/protected', access), 200, 'verified (and cached) on B first');
