@@ -29,11 +29,11 @@ function announceClient({ client, secret }: NewClient): void {
 /** One line for what a user can fix (settings, unreachable database or Redis), no stack. */
 function fail(error: unknown): never {
   const message = error instanceof Error ? error.message : String(error);
-  const connection = (error as { code?: unknown } | null)?.code;
+  const code = (error as { code?: unknown } | null)?.code;
   let line: string;
   if (error instanceof ConfigError || error instanceof RedisUnavailableError) line = message;
-  else if (typeof connection === 'string')
-    line = `DATABASE_URL: cannot use the database (${connection}: ${message})`;
+  else if (isDatabaseUnavailable(error))
+    line = `DATABASE_URL: cannot use the database (${code}: ${message})`;
   else line = `could not start: ${message}`;
   process.stderr.write(`players-api: ${line}\n`);
   process.exit(1);

@@ -82,7 +82,7 @@ describe('Swagger UI in a real browser', { timeout: 120_000 }, () => {
       .locator('.live-responses-table tr.response td.response-col_status')
       .first();
     await status.waitFor();
-    assert.equal((await status.innerText()).trim(), '201');
+    assert.equal((await status.textContent())?.trim(), '201');
 
     await status.scrollIntoViewIfNeeded();
     mkdirSync(ARTIFACTS, { recursive: true });
