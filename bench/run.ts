@@ -67,6 +67,19 @@ async function freeSquadNumbers(url: string, count: number): Promise<number[]> {
     .slice(0, count);
 }
 
+/** Scenario e, for any server with the players routes: one connection per thread. */
+function createDelete(url: string, token: string): () => Promise<LoadResult> {
+  // Fresh numbers for each run: a run cut off between a create and its delete leaves one behind.
+  return async () =>
+    load({
+      url,
+      seconds: SECONDS,
+      connections: 4,
+      threads: 4,
+      lua: createDeleteLua(await freeSquadNumbers(url, 4), token),
+    });
+}
+
 function startOurs(port: number, dir: string, workers = 1): Promise<Service> {
   return startService({
     name: workers > 1 ? `players-api (WORKERS=${workers})` : 'players-api',
@@ -123,15 +136,11 @@ async function ourScenarios(api: Service): Promise<Record<string, LoadResult>> {
       headers: { Authorization: basicAuth(CLIENT.id, CLIENT.secret) },
     }),
   );
-  // Fresh numbers for each run: a run cut off between a create and its delete leaves one behind.
-  results.e = await measure('e', 'create + delete a player (4 conns)', api.name, async () =>
-    load({
-      url,
-      seconds: SECONDS,
-      connections: 4,
-      threads: 4,
-      lua: createDeleteLua(await freeSquadNumbers(url, 4), token),
-    }),
+  results.e = await measure(
+    'e',
+    'create + delete a player (4 conns)',
+    api.name,
+    createDelete(url, token),
   );
   const loginLua = postLua(
     `grant_type=password&username=${USER.username}&password=${encodeURIComponent(USER.password)}`,
@@ -191,14 +200,11 @@ async function fastapiScenarios(): Promise<Record<string, LoadResult>> {
       api.name,
       () => load({ ...get, url: `${url}/auth/token`, lua: postLua(tokenBody, FORM) }),
     );
-    results.e = await measure('h.e', 'create + delete a player (4 conns)', api.name, async () =>
-      load({
-        url,
-        seconds: SECONDS,
-        connections: 4,
-        threads: 4,
-        lua: createDeleteLua(await freeSquadNumbers(url, 4), token),
-      }),
+    results.e = await measure(
+      'h.e',
+      'create + delete a player (4 conns)',
+      api.name,
+      createDelete(url, token),
     );
     return results;
   } finally {

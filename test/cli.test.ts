@@ -1,23 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { buildApp } from '../src/app.js';
-import { basic, TEST_SECRET_KEY, tempDir, testConfig, testDatabaseUrl } from './helpers.js';
+import { basic, tempDir, testConfig } from './helpers.js';
+import { runCli } from './process.js';
 
-const CLI = new URL('../src/cli.ts', import.meta.url).pathname;
-
-function cli(dir: string, ...args: string[]) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], {
-    env: {
-      PATH: process.env.PATH,
-      DATABASE_URL: testDatabaseUrl(dir),
-      SECRET_KEY: TEST_SECRET_KEY,
-      NODE_ENV: 'test',
-    },
-    encoding: 'utf8',
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const cli = (dir: string, ...args: string[]) => runCli(dir, args);
 
 const field = (output: string, name: string) =>
   new RegExp(`${name}:\\s+(\\S+)`).exec(output)?.[1] ?? '';
@@ -38,8 +25,7 @@ describe('admin command line', () => {
       new RegExp(`${id}\\treporting\\twrite admin\\tcli`),
     );
 
-    const app = await buildApp({ config: testConfig({}, dir), logger: false });
-    const tokenStatus = (s: string) =>
+    const tokenStatus = (app: Awaited<ReturnType<typeof buildApp>>, s: string) =>
       app
         .inject({
           method: 'POST',
@@ -48,23 +34,15 @@ describe('admin command line', () => {
           payload: { grant_type: 'client_credentials' },
         })
         .then((r) => r.statusCode);
-    assert.equal(await tokenStatus(secret), 200);
+    const app = await buildApp({ config: testConfig({}, dir), logger: false });
+    assert.equal(await tokenStatus(app, secret), 200);
 
     const rotated = field(cli(dir, 'clients', 'rotate-secret', id).stdout, 'client_secret');
     assert.notEqual(rotated, secret);
     await app.close();
     const again = await buildApp({ config: testConfig({}, dir), logger: false });
-    const status = (s: string) =>
-      again
-        .inject({
-          method: 'POST',
-          url: '/auth/token',
-          headers: { authorization: basic(id, s) },
-          payload: { grant_type: 'client_credentials' },
-        })
-        .then((r) => r.statusCode);
-    assert.equal(await status(secret), 401);
-    assert.equal(await status(rotated), 200);
+    assert.equal(await tokenStatus(again, secret), 401);
+    assert.equal(await tokenStatus(again, rotated), 200);
     await again.close();
 
     const keysBefore = cli(dir, 'keys', 'list').stdout.trim().split('\n');

@@ -1,6 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { TEST_SECRET_KEY } from './helpers.js';
+import { TEST_SECRET_KEY, testDatabaseUrl } from './helpers.js';
 
 export interface ServerProcess {
   child: ChildProcess;
@@ -89,4 +89,21 @@ export async function runServerToExit(
   });
   const [code] = await once(child, 'exit');
   return { code: code as number | null, stderr };
+}
+
+const CLI = new URL('../src/cli.ts', import.meta.url).pathname;
+
+/** Runs the admin command line on the test database of `dir`; `input` goes to its stdin. */
+export function runCli(dir: string, args: string[], input?: string) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], {
+    env: {
+      PATH: process.env.PATH,
+      DATABASE_URL: testDatabaseUrl(dir),
+      SECRET_KEY: TEST_SECRET_KEY,
+      NODE_ENV: 'test',
+    },
+    encoding: 'utf8',
+    ...(input !== undefined && { input }),
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }

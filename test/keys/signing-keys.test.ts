@@ -1,9 +1,29 @@
 import assert from 'node:assert/strict';
+import type { KeyObject } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
 import { migrate } from '../../src/db/migrate.js';
 import { createServices } from '../../src/services.js';
 import { startTestApp, TEST_SECRET_KEY, tempDir, testClock, testConfig } from '../helpers.js';
+
+/** A token signed by `key` under `kid`, as another instance (or an older key) would make it. */
+function signedBy(
+  key: KeyObject,
+  kid: string,
+  clientId: string,
+  jti: string,
+  issuedAt: number,
+  expiresAt: number,
+) {
+  return new SignJWT({ client_id: clientId, scope: 'write', jti })
+    .setProtectedHeader({ alg: 'EdDSA', typ: 'at+jwt', kid })
+    .setIssuer('http://localhost:9000')
+    .setAudience('players-api')
+    .setSubject(clientId)
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(expiresAt)
+    .sign(key);
+}
 
 async function protectedStatus(t: Awaited<ReturnType<typeof startTestApp>>, token: string) {
   return (await t.app.inject({ url: '/protected', headers: { authorization: `Bearer ${token}` } }))
@@ -20,18 +40,15 @@ describe('signing keys', () => {
     const services = createServices(t.config);
     const oldRing = await services.keys.loadKeyRing();
     await services.database.close();
-    const longLived = await new SignJWT({
-      client_id: t.client.id,
-      scope: 'write',
-      jti: 'long-lived',
-    })
-      .setProtectedHeader({ alg: 'EdDSA', typ: 'at+jwt', kid: oldKid as string })
-      .setIssuer('http://localhost:9000')
-      .setAudience('players-api')
-      .setSubject(t.client.id)
-      .setIssuedAt(Math.floor(clock.now() / 1000))
-      .setExpirationTime(Math.floor(clock.now() / 1000) + 86_400)
-      .sign(oldRing.current.key);
+    const now = Math.floor(clock.now() / 1000);
+    const longLived = await signedBy(
+      oldRing.current.key,
+      oldKid as string,
+      t.client.id,
+      'long-lived',
+      now,
+      now + 86_400,
+    );
 
     const newKid = await t.app.signingKeys.rotate();
     assert.notEqual(newKid, oldKid);
@@ -61,18 +78,15 @@ describe('signing keys', () => {
     const kid = await other.keys.rotateSigningKey();
     const ring = await other.keys.loadKeyRing();
     await other.database.close();
-    const token = await new SignJWT({
-      client_id: t.client.id,
-      scope: 'write',
-      jti: 'from-elsewhere',
-    })
-      .setProtectedHeader({ alg: 'EdDSA', typ: 'at+jwt', kid })
-      .setIssuer('http://localhost:9000')
-      .setAudience('players-api')
-      .setSubject(t.client.id)
-      .setIssuedAt(Math.floor(clock.now() / 1000))
-      .setExpirationTime('10m')
-      .sign(ring.current.key);
+    const now = Math.floor(clock.now() / 1000);
+    const token = await signedBy(
+      ring.current.key,
+      kid,
+      t.client.id,
+      'from-elsewhere',
+      now,
+      now + 600,
+    );
     clock.advance(10);
     assert.equal(await protectedStatus(t, token), 200);
     await t.close();

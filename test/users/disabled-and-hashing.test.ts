@@ -1,33 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { buildApp } from '../../src/app.js';
-import {
-  basic,
-  newPlayer,
-  startTestApp,
-  TEST_SECRET_KEY,
-  tempDir,
-  testConfig,
-  testDatabaseUrl,
-} from '../helpers.js';
+import { basic, newPlayer, startTestApp, tempDir, testConfig } from '../helpers.js';
+import { runCli } from '../process.js';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 const PASSWORD = 'another long passphrase';
-const CLI = new URL('../../src/cli.ts', import.meta.url).pathname;
-
-function cli(dir: string, args: string[], input?: string) {
-  return spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], {
-    env: {
-      PATH: process.env.PATH,
-      DATABASE_URL: testDatabaseUrl(dir),
-      SECRET_KEY: TEST_SECRET_KEY,
-      NODE_ENV: 'test',
-    },
-    encoding: 'utf8',
-    ...(input !== undefined && { input }),
-  });
-}
+const cli = (dir: string, args: string[], input?: string) => runCli(dir, args, input);
 
 describe('disabled users', () => {
   test('CLI users create/disable/enable: login refused, refresh tokens revoked, live access tokens 403', async () => {
@@ -37,10 +16,10 @@ describe('disabled users', () => {
       ['users', 'create', '--username', 'erin', '--full-name', 'Erin'],
       `${PASSWORD}\n`,
     );
-    assert.equal(created.status, 0, created.stderr);
+    assert.equal(created.code, 0, created.stderr);
     assert.match(created.stdout, /created user erin/);
     assert.equal(
-      cli(dir, ['users', 'create', '--username', 'erin', '--password', PASSWORD]).status,
+      cli(dir, ['users', 'create', '--username', 'erin', '--password', PASSWORD]).code,
       1,
     );
 
@@ -62,7 +41,7 @@ describe('disabled users', () => {
     assert.equal((await write(access_token, 71)).statusCode, 201);
 
     const disabled = cli(dir, ['users', 'disable', 'ERIN']);
-    assert.equal(disabled.status, 0, disabled.stderr);
+    assert.equal(disabled.code, 0, disabled.stderr);
     const refused = await write(access_token, 72);
     assert.equal(refused.statusCode, 403);
     assert.equal(refused.json().detail, 'account disabled');
@@ -100,7 +79,7 @@ describe('disabled users', () => {
     });
     assert.equal(refreshed.json().error, 'invalid_grant');
 
-    assert.equal(cli(dir, ['users', 'enable', 'erin']).status, 0);
+    assert.equal(cli(dir, ['users', 'enable', 'erin']).code, 0);
     const back = await app.inject({
       method: 'POST',
       url: '/users/auth',
@@ -119,7 +98,7 @@ describe('disabled users', () => {
       'invalid_grant',
       're-enabling does not revive revoked refresh tokens',
     );
-    assert.equal(cli(dir, ['users', 'disable', 'nobody']).status, 1);
+    assert.equal(cli(dir, ['users', 'disable', 'nobody']).code, 1);
     await app.close();
     cleanup();
   });
