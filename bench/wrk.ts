@@ -87,7 +87,8 @@ export function postLua(body: string, contentType: string): string {
 
 /**
  * Create then delete a player, alternately, on one connection per thread: each thread
- * owns one squad number, so its POST and DELETE never collide with another thread's.
+ * owns one squad number. What comes next follows the last answer (wrk asks for one extra
+ * request per thread at start, which a simple counter would miscount).
  */
 export function createDeleteLua(numbers: number[], token: string): string {
   return `
@@ -97,14 +98,16 @@ setup = function(thread)
   next_id = next_id + 1
   thread:set("number", numbers[next_id])
 end
-local step = 0
+local exists = false
 request = function()
-  step = step + 1
-  if step % 2 == 1 then
+  if not exists then
     local body = '{"firstName":"Bench","lastName":"Player","squadNumber":' .. number .. ',"position":"Midfielder"}'
     return wrk.format("POST", "/players/", { ["Authorization"] = "Bearer ${token}", ["Content-Type"] = "application/json" }, body)
   end
   return wrk.format("DELETE", "/players/squadnumber/" .. number, { ["Authorization"] = "Bearer ${token}" })
+end
+response = function(status)
+  exists = (status == 201 or status == 409)
 end
 `;
 }
