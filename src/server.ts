@@ -78,6 +78,7 @@ async function supervise(config: Config): Promise<void> {
     await services.database.close();
   }
   let stopping = false;
+  const started = Date.now();
   const relay = relayClusterEvents(() =>
     Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined),
   );
@@ -94,7 +95,6 @@ async function supervise(config: Config): Promise<void> {
     }
     cluster.fork();
   });
-  const started = Date.now();
   for (let i = 0; i < config.WORKERS; i++) cluster.fork();
   onSignals(() => {
     stopping = true;

@@ -65,9 +65,3 @@ export class InvalidScope extends OAuthError {
     super('invalid_scope', 400, description);
   }
 }
-
-export class UnsupportedTokenType extends OAuthError {
-  constructor(description: string) {
-    super('unsupported_token_type', 400, description);
-  }
-}

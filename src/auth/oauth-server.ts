@@ -111,15 +111,12 @@ export const oauthServer = fp<OAuthServerOptions>(
       return user.disabled ? ('disabled' as const) : ('active' as const);
     };
 
-    const clientAuth = clientAuthenticator({
-      clients,
-      realm,
-      lockout: lockout(options.lockoutStore, options.lockoutPolicy, now),
-      audit,
-    });
+    // One lockout for both kinds of credential; their keys never collide (client: / login:).
+    const failures = lockout(options.lockoutStore, options.lockoutPolicy, now);
+    const clientAuth = clientAuthenticator({ clients, realm, lockout: failures, audit });
     const checkPassword = passwordLogin({
       authenticateUser: users.authenticateUser,
-      lockout: lockout(options.lockoutStore, options.lockoutPolicy, now),
+      lockout: failures,
       audit,
     });
     const { windowMs } = options.limits;

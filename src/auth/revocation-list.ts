@@ -49,7 +49,6 @@ export async function startRevocationList(options: {
         .execute();
       options.onRevoked?.(jti, expiresAtMs);
     },
-    reload: load,
     stop: () => clearInterval(timer),
   };
 }

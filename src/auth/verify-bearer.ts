@@ -171,9 +171,6 @@ export function tokenVerifier(options: TokenVerifierOptions) {
     forgetSubject(sub: string): void {
       for (const [token, entry] of cache) if (entry.claims.sub === sub) cache.delete(token);
     },
-    get cachedCount(): number {
-      return cache.size;
-    },
   };
 }
 

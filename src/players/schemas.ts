@@ -1,4 +1,4 @@
-import { type Static, Type } from 'typebox';
+import { Type } from 'typebox';
 
 const Text = (description: string, maxLength = 100) =>
   Type.String({ minLength: 1, maxLength, description });
@@ -57,5 +57,3 @@ export const PlayerIdParams = Type.Object({
 export const SquadNumberParams = Type.Object({
   squadNumber: Type.Integer({ description: 'Squad number' }),
 });
-
-export type PlayerInputBody = Static<typeof PlayerInput>;

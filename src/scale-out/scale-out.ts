@@ -1,5 +1,4 @@
 import cluster from 'node:cluster';
-import type { Redis } from 'ioredis';
 import { type LockoutStore, memoryLockoutStore } from '../auth/lockout.js';
 import type { Config } from '../config.js';
 import { clusterEventBus, type EventBus, localEventBus, redisEventBus } from './event-bus.js';
@@ -9,7 +8,6 @@ import { redisLockoutStore } from './redis-lockout-store.js';
 
 /** What running several instances needs: shared events, counters and lockouts, or local ones. */
 export interface ScaleOut {
-  redis: Redis | undefined;
   events: EventBus;
   lockoutStore: LockoutStore;
   rateLimitStore: ReturnType<typeof fallbackRateLimitStore> | undefined;
@@ -22,7 +20,6 @@ export async function startScaleOut(config: Config, now: () => number): Promise<
   const local = memoryLockoutStore(now);
   if (config.REDIS_URL === undefined) {
     return {
-      redis: undefined,
       events: cluster.isWorker ? clusterEventBus() : localEventBus(),
       lockoutStore: local,
       rateLimitStore: undefined,
@@ -35,7 +32,6 @@ export async function startScaleOut(config: Config, now: () => number): Promise<
   await connectRedis(redis);
   const events = await redisEventBus(redis, `${prefix}events`);
   return {
-    redis,
     events,
     lockoutStore: redisLockoutStore(redis, `${prefix}lockout:`, local),
     rateLimitStore: fallbackRateLimitStore(redis, `${prefix}rate:`),
