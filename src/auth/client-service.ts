@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { isUniqueViolation } from '../db/errors.js';
 import { deriveKey, type SecretKeys } from '../keys/secret-key.js';
 import type { Audit } from './audit.js';
 import type { ClientRepository, OAuthClient } from './client-repository.js';
@@ -147,15 +148,20 @@ export function clientService(options: ClientServiceOptions) {
       secret: string | undefined,
       scopes: string[],
     ): Promise<NewClient | undefined> {
-      const existing = await repository.find(id);
-      if (existing === undefined)
-        return create({
-          id,
-          name: id,
-          scopes,
-          origin: 'bootstrap',
-          ...(secret !== undefined && { secret }),
-        });
+      if ((await repository.find(id)) === undefined) {
+        try {
+          return await create({
+            id,
+            name: id,
+            scopes,
+            origin: 'bootstrap',
+            ...(secret !== undefined && { secret }),
+          });
+        } catch (error) {
+          // Another instance starting at the same time made it first: bring it up to date.
+          if (!isUniqueViolation(error)) throw error;
+        }
+      }
       await repository.update(
         id,
         {
