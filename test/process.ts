@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
+import { after } from 'node:test';
 import { TEST_SECRET_KEY, testDatabaseUrl } from './helpers.js';
 
 export interface ServerProcess {
@@ -11,6 +12,13 @@ export interface ServerProcess {
 }
 
 const SERVER = new URL('../src/server.ts', import.meta.url).pathname;
+
+// A child left running keeps this test file's process alive, so a suite whose `before` failed
+// half-way would hang the whole run: whatever is still running when the file ends is killed.
+const running = new Set<ChildProcess>();
+after(() => {
+  for (const child of running) child.kill('SIGKILL');
+});
 
 /** Runs `src/server.ts` as a real process on a free port; resolves once it listens. */
 export async function startServer(
@@ -30,6 +38,8 @@ export async function startServer(
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let output = '';
   child.stdout?.on('data', (chunk) => {
     output += chunk;
@@ -38,10 +48,10 @@ export async function startServer(
     output += chunk;
   });
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`server did not start:\n${output}`)),
-      timeoutMs,
-    );
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start:\n${output}`));
+    }, timeoutMs);
     const check = () => {
       const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
       if (match?.[1]) {
@@ -93,17 +103,37 @@ export async function runServerToExit(
 
 const CLI = new URL('../src/cli.ts', import.meta.url).pathname;
 
+const cliEnv = (dir: string) => ({
+  PATH: process.env.PATH,
+  DATABASE_URL: testDatabaseUrl(dir),
+  SECRET_KEY: TEST_SECRET_KEY,
+  NODE_ENV: 'test',
+});
+
 /** Runs the admin command line on the test database of `dir`; `input` goes to its stdin. */
 export function runCli(dir: string, args: string[], input?: string) {
   const result = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], {
-    env: {
-      PATH: process.env.PATH,
-      DATABASE_URL: testDatabaseUrl(dir),
-      SECRET_KEY: TEST_SECRET_KEY,
-      NODE_ENV: 'test',
-    },
+    env: cliEnv(dir),
     encoding: 'utf8',
     ...(input !== undefined && { input }),
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** As `runCli`, but without blocking: several can run at once. */
+export async function runCliAsync(dir: string, args: string[]) {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+    env: cliEnv(dir),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  const [code] = await once(child, 'close');
+  return { code: code as number | null, stdout, stderr };
 }

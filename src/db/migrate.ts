@@ -71,13 +71,15 @@ export async function migrate(
   database: Database,
   afterMigrations?: (trx: Kysely<Schema>, applied: Set<string>) => Promise<void>,
 ): Promise<string[]> {
-  if (database.schema !== undefined) {
-    await sql`create schema if not exists ${sql.id(database.schema)}`.execute(database.db);
-  }
-  await sql`create table if not exists schema_migrations (version text primary key, applied_at bigint not null)`.execute(
-    database.db,
-  );
   return inExclusiveTransaction(database, async (trx) => {
+    // Inside the lock: PostgreSQL's "if not exists" is not safe against a concurrent creator
+    // (two instances starting at once on an empty database collide on pg_type).
+    if (database.schema !== undefined) {
+      await sql`create schema if not exists ${sql.id(database.schema)}`.execute(trx);
+    }
+    await sql`create table if not exists schema_migrations (version text primary key, applied_at bigint not null)`.execute(
+      trx,
+    );
     const applied = await appliedVersions(trx);
     const done: string[] = [];
     for (const migration of readMigrations()) {

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { sql } from 'kysely';
 import { openDatabase } from '../../src/db/database.js';
 import { migrate, readMigrations } from '../../src/db/migrate.js';
 import { insertSeedPlayers, SEED_VERSION, seedOnFirstStart } from '../../src/db/seed.js';
-import { tempDir } from '../helpers.js';
+import { tempDir, testDatabaseUrl } from '../helpers.js';
+import { runCliAsync } from '../process.js';
 
 describe('migrations and seed', () => {
   test('a second run changes nothing; the seed runs on the first start only', async () => {
@@ -40,10 +42,33 @@ describe('migrations and seed', () => {
     cleanup();
   });
 
+  test('processes migrating an empty database at once: one applies, the others find it done', async () => {
+    const { dir, cleanup } = tempDir();
+    const runs = await Promise.all(Array.from({ length: 4 }, () => runCliAsync(dir, ['migrate'])));
+    assert.deepEqual(
+      runs.map((r) => [r.code, r.stderr]),
+      runs.map(() => [0, '']),
+    );
+    const all = readMigrations().map((m) => m.version);
+    assert.deepEqual(runs.map((r) => r.stdout.trim()).sort(), [
+      'already up to date',
+      'already up to date',
+      'already up to date',
+      `applied ${all.join(', ')}`,
+    ]);
+    const database = openDatabase(testDatabaseUrl(dir));
+    const players = await database.db.selectFrom('players').select('id').execute();
+    assert.equal(players.length, 26, 'seeded once');
+    if (database.schema !== undefined) {
+      await sql`drop schema ${sql.id(database.schema)} cascade`.execute(database.db);
+    }
+    await database.close();
+    cleanup();
+  });
+
   test('SQLite runs in WAL mode with foreign keys on', async () => {
     const { dir, cleanup } = tempDir();
     const database = openDatabase(`sqlite:${join(dir, 'w.db')}`);
-    const { sql } = await import('kysely');
     const mode = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(database.db);
     assert.equal(mode.rows[0]?.journal_mode, 'wal');
     const fk = await sql<{ foreign_keys: number }>`pragma foreign_keys`.execute(database.db);
