@@ -1,8 +1,12 @@
 // Node 20's test runner does not expand globs: find test/**/*.test.ts here, then run them
 // all in one `node --test` (its summary, `# pass N` / `# fail N`, ends the output).
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+
+// The suite takes 2-4 minutes; a run still going after this has hung, and must fail, not
+// hold CI until its own limit.
+const WATCHDOG_MS = 15 * 60_000;
 
 const filters = process.argv.slice(2);
 const files = readdirSync('test', { recursive: true })
@@ -10,9 +14,25 @@ const files = readdirSync('test', { recursive: true })
   .filter((f) => f.endsWith('.test.ts'))
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
   .sort();
-const result = spawnSync(
+// Its own process group, so the watchdog and signals reach the servers the tests started too.
+const runner = spawn(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-reporter=tap', ...files],
-  { stdio: 'inherit' },
+  { stdio: 'inherit', detached: true },
 );
-process.exit(result.status ?? 1);
+const killGroup = (signal) => {
+  try {
+    process.kill(-runner.pid, signal);
+  } catch {
+    // the group is already gone
+  }
+};
+const watchdog = setTimeout(() => {
+  console.error(`test run still going after ${WATCHDOG_MS / 60_000} minutes: killed`);
+  killGroup('SIGKILL');
+}, WATCHDOG_MS);
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => killGroup(signal));
+runner.on('exit', (code, signal) => {
+  clearTimeout(watchdog);
+  process.exit(signal ? 1 : (code ?? 1));
+});

@@ -61,7 +61,7 @@ describe('two instances on one PostgreSQL and one Redis', { timeout: 180_000 }, 
     [a, b] = await Promise.all([startServer(env), startServer(env)]);
   });
   after(async () => {
-    await Promise.all([a.stop(), b.stop()]);
+    await Promise.all([a?.stop(), b?.stop()]);
     const client = new pg.Client({ connectionString: POSTGRES_URL });
     await client.connect();
     await client.query(`drop schema if exists ${schema} cascade`);
