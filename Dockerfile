@@ -1,11 +1,11 @@
 # syntax=docker/dockerfile:1
-# Build: compile TypeScript with the dev dependencies, then keep only what runs.
+# Build: bundle src/ with the dev dependencies (esbuild), then keep only what runs.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
+COPY scripts ./scripts
 COPY src ./src
 RUN npm run build && npm ci --omit=dev --no-audit --no-fund
 
@@ -13,10 +13,8 @@ FROM node:20-bookworm-slim
 ENV NODE_ENV=production PORT=9000 HOST=0.0.0.0 DATABASE_URL=sqlite:/data/players.db
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
+# The bundles, with the migrations and seed data they read at run time beside them.
 COPY --from=build /app/dist ./dist
-# Migrations and seed data are read at run time from src/db (next to dist/db).
-COPY --from=build /app/src/db/migrations ./src/db/migrations
-COPY --from=build /app/src/db/seed-players.json ./src/db/seed-players.json
 COPY package.json ./
 RUN mkdir -p /data && chown node:node /data
 USER node

@@ -1,4 +1,4 @@
-// `npm start` runs the compiled code; compile first when dist/ is missing or older than src/.
+// `npm start` runs the bundled code; build first when dist/ is missing or older than src/.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,8 +13,6 @@ function newest(dir) {
 
 const built = existsSync('dist/server.js') && existsSync('dist/cli.js');
 if (!built || newest('src') > newest('dist')) {
-  process.stderr.write('players-api: compiling TypeScript (npm run build)…\n');
-  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {
-    stdio: 'inherit',
-  });
+  process.stderr.write('players-api: building dist/ (npm run build)…\n');
+  execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
 }

@@ -3,8 +3,8 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from './database.js';
 import type { Schema } from './schema.js';
 
-// src/db and dist/db sit at the same depth, so this finds the SQL files from either.
-const MIGRATIONS_DIR = new URL('../../src/db/migrations/', import.meta.url);
+// Next to this module in src/db/, next to the bundle in dist/ (scripts/build.mjs copies them).
+const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
 // Any fixed number: it names the lock that serializes migrations across PostgreSQL clients.
 const PG_MIGRATION_LOCK = 727_001;
 

@@ -3,7 +3,8 @@ import type { Kysely } from 'kysely';
 import { type Player, toRow } from '../players/player.js';
 import type { Schema } from './schema.js';
 
-const SEED_FILE = new URL('../../src/db/seed-players.json', import.meta.url);
+// Next to this module in src/db/, next to the bundle in dist/ (scripts/build.mjs copies it).
+const SEED_FILE = new URL('./seed-players.json', import.meta.url);
 /** Recorded beside the migrations so that the seed runs on the first start only. */
 export const SEED_VERSION = 'seed_players';
 

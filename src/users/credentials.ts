@@ -1,4 +1,6 @@
-import { dictionary } from '@zxcvbn-ts/language-common';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
 
 export const USERNAME_MAX = 64;
 export const PASSWORD_MIN = 8;
@@ -21,11 +23,21 @@ export function usernameProblem(username: string): string | undefined {
   return undefined;
 }
 
-// The leaked-password list that zxcvbn-ts maintains (49k entries, lower case); only the
-// ones long enough to pass the length rule matter here.
-const COMMON = new Set(
-  dictionary['passwords-common'].filter((p: string) => p.length >= PASSWORD_MIN),
-);
+let common: Set<string> | undefined;
+
+/**
+ * The leaked-password list that zxcvbn-ts maintains (49k entries, lower case); only the
+ * ones long enough to pass the length rule matter here. Loaded on first use: unpacking it
+ * is a tenth of a start, and most starts never set a password.
+ */
+function commonPasswords(): Set<string> {
+  if (common === undefined) {
+    const { dictionary } =
+      require('@zxcvbn-ts/language-common') as typeof import('@zxcvbn-ts/language-common');
+    common = new Set(dictionary['passwords-common'].filter((p) => p.length >= PASSWORD_MIN));
+  }
+  return common;
+}
 
 /** NIST SP 800-63B §5.1.1.2: length 8 to 128, not a known-breached or common one, not the username. */
 export function passwordProblem(password: string, username: string): string | undefined {
@@ -34,6 +46,7 @@ export function passwordProblem(password: string, username: string): string | un
   if (length > PASSWORD_MAX) return `must be at most ${PASSWORD_MAX} characters`;
   const folded = password.normalize('NFKC').toLowerCase();
   if (folded === usernameKey(username)) return 'must not be the username';
-  if (COMMON.has(folded)) return 'is too common: it appears in lists of leaked passwords';
+  if (commonPasswords().has(folded))
+    return 'is too common: it appears in lists of leaked passwords';
   return undefined;
 }
