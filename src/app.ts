@@ -225,7 +225,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       if (route.method !== 'GET' && route.method !== 'HEAD')
         addHooks(route, 'preHandler', writesPerClient);
     });
-    const players = cachedPlayerRepository(playerRepository(database.db), {
+    const players = cachedPlayerRepository(playerRepository(database.db, database.write), {
       ttlMs: PLAYER_CACHE_TTL_MS,
       now,
       onWrite: () => events.publish({ type: 'players.changed' }),

@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import type SQLiteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type PG from 'pg';
+import { groupCommit, type RunWrite } from './group-commit.js';
 import type { Schema } from './schema.js';
 
 // Each driver is loaded only when its dialect is used: a SQLite start does not pay for pg.
@@ -16,6 +17,11 @@ export interface Database {
   readonly dialect: DialectName;
   /** PostgreSQL schema named by `?schema=` in the URL, made on first migration. */
   readonly schema: string | undefined;
+  /**
+   * Runs a write that must be durable when it resolves: grouped into shared commits on
+   * SQLite (see group-commit.ts), as is on PostgreSQL, whose commits do not hold the process.
+   */
+  readonly write: RunWrite;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -88,6 +94,7 @@ export function openDatabase(url: string): Database {
     db,
     dialect,
     schema: dialect === 'postgres' ? postgresSchema(url).schema : undefined,
+    write: dialect === 'sqlite' ? groupCommit(db) : (work) => work(db),
     async ping() {
       await sql`select 1`.execute(db);
     },

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { isUniqueViolation } from '../db/errors.js';
+import type { RunWrite } from '../db/group-commit.js';
 import type { Schema } from '../db/schema.js';
 import { fromRow, type Player, toRow } from './player.js';
 
@@ -14,7 +15,8 @@ export interface PlayerRepository {
   delete(squadNumber: number): Promise<boolean>;
 }
 
-export function playerRepository(db: Kysely<Schema>): PlayerRepository {
+/** Reads on `db`; each change goes through `write` (the database's, which may group commits). */
+export function playerRepository(db: Kysely<Schema>, write: RunWrite): PlayerRepository {
   const players = () => db.selectFrom('players').selectAll();
   return {
     async list() {
@@ -30,7 +32,7 @@ export function playerRepository(db: Kysely<Schema>): PlayerRepository {
     },
     async create(player) {
       try {
-        await db.insertInto('players').values(toRow(player)).execute();
+        await write((trx) => trx.insertInto('players').values(toRow(player)).execute());
         return true;
       } catch (error) {
         if (isUniqueViolation(error)) return false;
@@ -39,18 +41,19 @@ export function playerRepository(db: Kysely<Schema>): PlayerRepository {
     },
     async replace(player) {
       const { id: _id, squad_number, ...fields } = toRow({ ...player, id: '' });
-      const result = await db
-        .updateTable('players')
-        .set(fields)
-        .where('squad_number', '=', squad_number)
-        .executeTakeFirst();
+      const result = await write((trx) =>
+        trx
+          .updateTable('players')
+          .set(fields)
+          .where('squad_number', '=', squad_number)
+          .executeTakeFirst(),
+      );
       return result.numUpdatedRows > 0n;
     },
     async delete(squadNumber) {
-      const result = await db
-        .deleteFrom('players')
-        .where('squad_number', '=', squadNumber)
-        .executeTakeFirst();
+      const result = await write((trx) =>
+        trx.deleteFrom('players').where('squad_number', '=', squadNumber).executeTakeFirst(),
+      );
       return result.numDeletedRows > 0n;
     },
   };
