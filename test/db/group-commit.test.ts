@@ -4,21 +4,11 @@ import { describe, test } from 'node:test';
 import { openDatabase } from '../../src/db/database.js';
 import { isUniqueViolation } from '../../src/db/errors.js';
 import { migrate } from '../../src/db/migrate.js';
+import { toRow } from '../../src/players/player.js';
 import { tempDir } from '../helpers.js';
 
-const row = (squadNumber: number, id = `00000000-0000-4000-8000-0000000000${squadNumber}`) => ({
-  id,
-  first_name: 'Group',
-  middle_name: null,
-  last_name: 'Commit',
-  date_of_birth: null,
-  squad_number: squadNumber,
-  position: 'Midfielder',
-  abbr_position: null,
-  team: null,
-  league: null,
-  starting11: 0,
-});
+const row = (squadNumber: number, id = `00000000-0000-4000-8000-0000000000${squadNumber}`) =>
+  toRow({ id, firstName: 'Group', lastName: 'Commit', squadNumber, position: 'Midfielder' });
 
 describe('SQLite group commit', () => {
   test('writes of one turn commit together: each resolves once committed, a failing one leaves the others in', async () => {
