@@ -13,7 +13,7 @@ export function clientCredentialsGrant(deps: {
   return async (params, request) => {
     const client = await deps.clientAuth.authenticate(request, params);
     const scopes = grantedScopes(params.scope, client.scopes);
-    const { token, expiresIn } = deps.issueAccessToken({
+    const { token, expiresIn } = await deps.issueAccessToken({
       subject: client.id,
       clientId: client.id,
       scopes,

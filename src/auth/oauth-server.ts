@@ -6,6 +6,7 @@ import { ProblemError } from '../http/problem.js';
 import { limitBy } from '../http/rate-limit.js';
 import { jwksRoute } from '../keys/jwks-route.js';
 import type { KeyManager } from '../keys/key-manager.js';
+import { startSigningThread } from '../keys/signing-thread.js';
 import type { EventBus } from '../scale-out/event-bus.js';
 import { userRoutes } from '../users/routes.js';
 import type { UserService } from '../users/user-service.js';
@@ -65,8 +66,11 @@ export const oauthServer = fp<OAuthServerOptions>(
     const { clients, users, refreshTokens, signingKeys, revocations, realm, audit, now } = options;
     const keys = signingKeys.ring;
 
+    const signingThread = startSigningThread();
+    app.addHook('onClose', () => signingThread.close());
     const issueAccessToken = accessTokenIssuer({
       keys,
+      signingThread,
       issuer: options.issuer,
       audience: options.audience,
       ttlSeconds: options.accessTokenTtl,

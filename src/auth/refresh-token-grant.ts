@@ -37,7 +37,7 @@ export function refreshTokenGrant(deps: {
       deps.audit('refresh.failed', { reason: outcome.reason, clientId: client.id, ip: request.ip });
       throw new InvalidGrant('The refresh token is invalid, expired or revoked.');
     }
-    const { token, expiresIn } = deps.issueAccessToken({
+    const { token, expiresIn } = await deps.issueAccessToken({
       subject: outcome.grant.userId,
       clientId: client.id,
       scopes,

@@ -16,7 +16,7 @@ export function userTokenIssuer(deps: {
   return async function issueUserTokens(
     request: UserTokenRequest,
   ): Promise<Required<TokenResponseBody>> {
-    const { token, expiresIn } = deps.issueAccessToken({
+    const { token, expiresIn } = await deps.issueAccessToken({
       subject: request.userId,
       clientId: request.clientId,
       scopes: request.scopes,
