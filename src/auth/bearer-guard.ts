@@ -20,9 +20,6 @@ declare module 'fastify' {
   }
 }
 
-// RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
-const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
-
 export interface BearerGuardOptions {
   verifier: TokenVerifier;
   realm: string;
@@ -57,16 +54,19 @@ export const bearerGuard = fp<BearerGuardOptions>(
       if (header === undefined) {
         throw unauthorized({}, 'This route needs an access token: Authorization: Bearer <token>.');
       }
-      const match = /^(\S+)(?: +(.*))?$/.exec(header.trim());
-      if (match?.[1]?.toLowerCase() !== 'bearer' || !match[2]) {
+      // RFC 6750 §2.1: "Bearer" 1*SP b64token, the scheme in any case (RFC 9110 §11.1).
+      const credentials = header.trim();
+      const space = credentials.indexOf(' ');
+      const token = credentials.slice(space + 1).trim();
+      if (space < 1 || credentials.slice(0, space).toLowerCase() !== 'bearer' || token === '') {
         throw unauthorized(
           { error: 'invalid_request' },
           'Send the token as Authorization: Bearer <token>.',
         );
       }
-      const token = match[2].trim();
       try {
-        if (!B64TOKEN.test(token)) throw new InvalidTokenError('The token is malformed.');
+        // The token's syntax is checked by the verifier, after its cache: a token found there
+        // is byte for byte one that passed every check.
         const claims = await verifier.verifyBearer(token);
         await checkSubject?.(claims);
         return claims;
