@@ -70,11 +70,13 @@ describe('signing thread', () => {
     );
   });
 
-  test('after close, a request is refused instead of waiting forever', async () => {
+  test('close answers the requests still waiting, and refuses new ones, instead of leaving them hanging', async () => {
     const own = startSigningThread();
     const { signing } = keyPair('EdDSA');
     await own.sign(signing, 'before');
+    const pending = assert.rejects(own.sign(signing, 'asked just before close'), /stopped/);
     await own.close();
+    await pending;
     await assert.rejects(own.sign(signing, 'after'), /stopped/);
   });
 });
