@@ -12,6 +12,8 @@ import { createDeleteLua, type LoadResult, load, postLua } from './wrk.js';
 const SMOKE = process.argv.includes('--smoke');
 const SECONDS = SMOKE ? 1 : 10;
 const WARMUP_SECONDS = SMOKE ? 0 : 2;
+const ROUNDS = SMOKE ? 1 : 5;
+const ROUND_SECONDS = SMOKE ? 1 : 3;
 const ROOT = new URL('..', import.meta.url).pathname;
 const SHARED = join(ROOT, '..', 'shared', 'reference');
 const OUT = SMOKE
@@ -29,23 +31,27 @@ interface Row {
   scenario: string;
   target: string;
   result: LoadResult;
+  /** req/s of each round, for the head-to-head scenarios. */
+  rounds?: number[];
 }
 
 const rows: Row[] = [];
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-async function measure(
-  id: string,
-  scenario: string,
-  target: string,
-  run: () => Promise<LoadResult>,
-): Promise<LoadResult> {
-  if (WARMUP_SECONDS > 0) await run().catch(() => undefined);
-  const result = await run();
-  rows.push({ id, scenario, target, result });
+type Run = (seconds: number) => Promise<LoadResult>;
+
+function report(row: Row): void {
+  rows.push(row);
+  const { result } = row;
   log(
-    `${id.padEnd(4)} ${target.padEnd(14)} ${scenario.padEnd(44)} ${result.rps.toFixed(0).padStart(7)} req/s  p50 ${result.p50ms.toFixed(2)} ms  p99 ${result.p99ms.toFixed(2)} ms  errors ${result.errors}`,
+    `${row.id.padEnd(4)} ${row.target.padEnd(14)} ${row.scenario.padEnd(44)} ${result.rps.toFixed(0).padStart(7)} req/s  p50 ${result.p50ms.toFixed(2)} ms  p99 ${result.p99ms.toFixed(2)} ms  errors ${result.errors}${row.rounds ? `  (rounds ${row.rounds.map((r) => r.toFixed(0)).join(' / ')})` : ''}`,
   );
+}
+
+async function measure(id: string, scenario: string, target: string, run: Run) {
+  if (WARMUP_SECONDS > 0) await run(WARMUP_SECONDS).catch(() => undefined);
+  const result = await run(SECONDS);
+  report({ id, scenario, target, result });
   return result;
 }
 
@@ -67,18 +73,36 @@ async function freeSquadNumbers(url: string, count: number): Promise<number[]> {
     .slice(0, count);
 }
 
+const GET = { connections: 32 };
+
 /** Scenario e, for any server with the players routes: one connection per thread. */
-function createDelete(url: string, token: string): () => Promise<LoadResult> {
+function createDelete(url: string, token: string): Run {
   // Fresh numbers for each run: a run cut off between a create and its delete leaves one behind.
-  return async () =>
+  return async (seconds) =>
     load({
       url,
-      seconds: SECONDS,
+      seconds,
       connections: 4,
       threads: 4,
       lua: createDeleteLua(await freeSquadNumbers(url, 4), token),
     });
 }
+
+function tokenRequests(url: string, body: string, basic?: string): Run {
+  return (seconds) =>
+    load({
+      ...GET,
+      seconds,
+      url,
+      lua: postLua(body, FORM),
+      ...(basic !== undefined && { headers: { Authorization: basic } }),
+    });
+}
+
+const getRequests =
+  (url: string, headers?: Record<string, string>): Run =>
+  (seconds) =>
+    load({ ...GET, seconds, url, ...(headers && { headers }) });
 
 function startOurs(port: number, dir: string, workers = 1): Promise<Service> {
   return startService({
@@ -107,12 +131,25 @@ function startOurs(port: number, dir: string, workers = 1): Promise<Service> {
   });
 }
 
-async function ourScenarios(api: Service): Promise<Record<string, LoadResult>> {
+/** A scenario on one server, measured in rounds with all the others (see `rounds`). */
+interface Contestant {
+  id: string;
+  name: string;
+  scenario: string;
+  run: Run;
+}
+
+async function ourContestants(api: Service): Promise<{
+  contestants: Contestant[];
+  logins: Run;
+}> {
   const url = api.url;
+  const name = api.name;
+  const basic = basicAuth(CLIENT.id, CLIENT.secret);
   const token = (
     await json(`${url}/auth/token`, {
       method: 'POST',
-      headers: { authorization: basicAuth(CLIENT.id, CLIENT.secret), 'content-type': FORM },
+      headers: { authorization: basic, 'content-type': FORM },
       body: 'grant_type=client_credentials',
     })
   ).access_token as string;
@@ -121,54 +158,49 @@ async function ourScenarios(api: Service): Promise<Record<string, LoadResult>> {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(USER),
   });
-  const results: Record<string, LoadResult> = {};
-  const get = { seconds: SECONDS, connections: 32 };
-  results.a = await measure('a', 'GET /ping', api.name, () => load({ ...get, url: `${url}/ping` }));
-  results.b = await measure('b', 'GET /protected (valid token)', api.name, () =>
-    load({ ...get, url: `${url}/protected`, headers: { Authorization: `Bearer ${token}` } }),
-  );
-  results.c = await measure('c', 'GET /players/', api.name, () =>
-    load({ ...get, url: `${url}/players/` }),
-  );
-  results.d = await measure('d', 'POST /auth/token (client_credentials, Basic)', api.name, () =>
-    load({
-      ...get,
-      url: `${url}/auth/token`,
-      lua: postLua('grant_type=client_credentials', FORM),
-      headers: { Authorization: basicAuth(CLIENT.id, CLIENT.secret) },
-    }),
-  );
-  results.e = await measure(
-    'e',
-    'create + delete a player (4 conns)',
-    api.name,
-    createDelete(url, token),
-  );
+  const players = getRequests(`${url}/players/`);
   const loginLua = postLua(
     `grant_type=password&username=${USER.username}&password=${encodeURIComponent(USER.password)}`,
     FORM,
   );
-  results.f = await measure('f', 'password-grant logins (argon2id, 16 conns)', api.name, () =>
-    load({ url: `${url}/auth/token`, seconds: SECONDS, connections: 16, lua: loginLua }),
-  );
-  // g: the read path's latency while logins saturate the argon2 thread pool.
-  const [, reads] = await Promise.all([
-    load({ url: `${url}/auth/token`, seconds: SECONDS, connections: 16, lua: loginLua }),
-    load({ ...get, url: `${url}/players/` }),
-  ]);
-  rows.push({
-    id: 'g',
-    scenario: 'GET /players/ while (f) runs flat out',
-    target: api.name,
-    result: reads,
-  });
-  log(`g    ${api.name.padEnd(14)} GET /players/ during logins: p99 ${reads.p99ms.toFixed(2)} ms`);
-  results.g = reads;
-  return results;
+  const logins: Run = (seconds) =>
+    load({ url: `${url}/auth/token`, seconds, connections: 16, lua: loginLua });
+  const readsDuringLogins: Run = async (seconds) => {
+    const [, reads] = await Promise.all([logins(seconds), players(seconds)]);
+    // Hashes already queued finish after wrk stops: let them, before the next scenario.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    return reads;
+  };
+  return {
+    logins,
+    contestants: [
+      { id: 'a', name, scenario: 'GET /ping', run: getRequests(`${url}/ping`) },
+      {
+        id: 'b',
+        name,
+        scenario: 'GET /protected (valid token)',
+        run: getRequests(`${url}/protected`, { Authorization: `Bearer ${token}` }),
+      },
+      { id: 'c', name, scenario: 'GET /players/', run: players },
+      // g: the read path's latency while logins saturate the argon2 thread pool.
+      { id: 'g', name, scenario: 'GET /players/ while (f) runs flat out', run: readsDuringLogins },
+      {
+        id: 'd',
+        name,
+        scenario: 'POST /auth/token (client_credentials, Basic)',
+        run: tokenRequests(`${url}/auth/token`, 'grant_type=client_credentials', basic),
+      },
+      {
+        id: 'e',
+        name,
+        scenario: 'create + delete a player (4 conns)',
+        run: createDelete(url, token),
+      },
+    ],
+  };
 }
 
-async function fastapiScenarios(): Promise<Record<string, LoadResult>> {
-  const dir = mkdtempSync(join(tmpdir(), 'fastapi-seed-'));
+async function startFastapi(dir: string) {
   const api = await startService({
     name: 'FastAPI',
     command: 'sh',
@@ -177,45 +209,42 @@ async function fastapiScenarios(): Promise<Record<string, LoadResult>> {
     url: 'http://127.0.0.1:9100',
     readyPath: '/health',
   });
-  try {
-    const url = api.url;
-    const tokenBody =
-      'grant_type=client_credentials&client_id=bench-client&client_secret=bench-secret-0123456789abcdef0123456789abcdef';
-    const token = (
-      await json(`${url}/auth/token`, {
-        method: 'POST',
-        headers: { 'content-type': FORM },
-        body: tokenBody,
-      })
-    ).access_token as string;
-    const get = { seconds: SECONDS, connections: 32 };
-    const results: Record<string, LoadResult> = {};
-    results.a = await measure('h.a', 'GET /health (it has no /ping)', api.name, () =>
-      load({ ...get, url: `${url}/health` }),
-    );
-    results.c = await measure('h.c', 'GET /players/', api.name, () =>
-      load({ ...get, url: `${url}/players/` }),
-    );
-    results.d = await measure(
-      'h.d',
-      'POST /auth/token (client_secret_post: no Basic)',
-      api.name,
-      () => load({ ...get, url: `${url}/auth/token`, lua: postLua(tokenBody, FORM) }),
-    );
-    results.e = await measure(
-      'h.e',
-      'create + delete a player (4 conns)',
-      api.name,
-      createDelete(url, token),
-    );
-    return results;
-  } finally {
-    await api.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const url = api.url;
+  const name = api.name;
+  const tokenBody =
+    'grant_type=client_credentials&client_id=bench-client&client_secret=bench-secret-0123456789abcdef0123456789abcdef';
+  const token = (
+    await json(`${url}/auth/token`, {
+      method: 'POST',
+      headers: { 'content-type': FORM },
+      body: tokenBody,
+    })
+  ).access_token as string;
+  const contestants: Contestant[] = [
+    {
+      id: 'h.a',
+      name,
+      scenario: 'GET /health (it has no /ping)',
+      run: getRequests(`${url}/health`),
+    },
+    { id: 'h.c', name, scenario: 'GET /players/', run: getRequests(`${url}/players/`) },
+    {
+      id: 'h.d',
+      name,
+      scenario: 'POST /auth/token (client_secret_post: no Basic)',
+      run: tokenRequests(`${url}/auth/token`, tokenBody),
+    },
+    {
+      id: 'h.e',
+      name,
+      scenario: 'create + delete a player (4 conns)',
+      run: createDelete(url, token),
+    },
+  ];
+  return { api, contestants };
 }
 
-async function oidcProviderScenario(): Promise<LoadResult> {
+async function startOidcProvider() {
   const api = await startService({
     name: 'oidc-provider',
     command: 'sh',
@@ -225,19 +254,68 @@ async function oidcProviderScenario(): Promise<LoadResult> {
     readyPath: '/.well-known/openid-configuration',
     timeoutMs: 180_000,
   });
-  try {
-    return await measure('i.d', 'POST /token (client_credentials, Basic)', api.name, () =>
-      load({
-        seconds: SECONDS,
-        connections: 32,
-        url: `${api.url}/token`,
-        lua: postLua('grant_type=client_credentials&scope=write&resource=urn%3Aplayers-api', FORM),
-        headers: { Authorization: basicAuth(CLIENT.id, CLIENT.secret) },
-      }),
-    );
-  } finally {
-    await api.stop();
+  const contestants: Contestant[] = [
+    {
+      id: 'i.d',
+      name: api.name,
+      scenario: 'POST /token (client_credentials, Basic)',
+      run: tokenRequests(
+        `${api.url}/token`,
+        'grant_type=client_credentials&scope=write&resource=urn%3Aplayers-api',
+        basicAuth(CLIENT.id, CLIENT.secret),
+      ),
+    },
+  ];
+  return { api, contestants };
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((x, y) => x - y);
+  return sorted[Math.floor((sorted.length - 1) / 2)] as number;
+};
+
+/**
+ * Every contestant in turn, ROUNDS times over, so that what a ratio compares was measured
+ * seconds apart: this machine's speed drifts by 20-40% within minutes, and a peer measured
+ * minutes after us turned that drift into the ratio. A contestant's figure is its median
+ * round (its p50 and p99 from that round); a ratio is the median of the rounds' ratios.
+ */
+async function rounds(contestants: Contestant[]): Promise<Map<string, LoadResult[]>> {
+  if (WARMUP_SECONDS > 0) {
+    for (const c of contestants) await c.run(WARMUP_SECONDS).catch(() => undefined);
   }
+  const results = new Map<string, LoadResult[]>(contestants.map((c) => [c.id, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const c of contestants) results.get(c.id)?.push(await c.run(ROUND_SECONDS));
+  }
+  for (const c of contestants) {
+    const runs = results.get(c.id) ?? [];
+    const middle = median(runs.map((r) => r.rps));
+    report({
+      id: c.id,
+      scenario: c.scenario,
+      target: c.name,
+      result: {
+        ...(runs.find((r) => r.rps === middle) as LoadResult),
+        errors: runs.reduce((sum, r) => sum + r.errors, 0),
+      },
+      rounds: runs.map((r) => r.rps),
+    });
+  }
+  return results;
+}
+
+/** The median over rounds of `metric(subject) / metric(baseline)`. */
+function roundRatio(
+  results: Map<string, LoadResult[]>,
+  subject: string,
+  baseline: string,
+  metric: (r: LoadResult) => number = (r) => r.rps,
+): number {
+  const base = results.get(baseline) ?? [];
+  return median(
+    (results.get(subject) ?? []).map((r, i) => metric(r) / metric(base[i] as LoadResult)),
+  );
 }
 
 function machine(): string {
@@ -253,69 +331,155 @@ function target(label: string, value: number, limit: number, atLeast = true, uni
   return `| ${label} | ${fmt(value, value < 10 ? 2 : 0)}${unit} | ${atLeast ? '≥' : '≤'} ${limit}${unit} | ${met ? 'met' : '**missed**'} |`;
 }
 
+const TABLE_ORDER = [
+  'a',
+  'b',
+  'c',
+  'd',
+  'e',
+  'f',
+  'g',
+  'h.a',
+  'h.c',
+  'h.d',
+  'h.e',
+  'i.d',
+  'c×2',
+  'd×2',
+];
+// Neighbours in a round are what the ratios compare.
+const ORDER = ['a', 'b', 'h.a', 'c', 'h.c', 'g', 'd', 'h.d', 'i.d', 'e', 'h.e'];
+
 async function main(): Promise<void> {
   execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-if-needed.mjs')], {
     stdio: 'inherit',
     cwd: ROOT,
   });
   const dir = mkdtempSync(join(tmpdir(), 'players-bench-'));
-  const ours = await startOurs(9500, dir);
-  let results: Record<string, LoadResult>;
-  let rss = 0;
+  const peersDir = mkdtempSync(join(tmpdir(), 'fastapi-seed-'));
+  const running: Service[] = [];
   try {
-    results = await ourScenarios(ours);
-    rss = ours.rssMb();
-  } finally {
-    await ours.stop();
-  }
-  const startMs = ours.startMs;
+    const ours = await startOurs(9500, dir);
+    running.push(ours);
+    const startMs = ours.startMs;
+    const own = await ourContestants(ours);
+    const f = await measure(
+      'f',
+      'password-grant logins (argon2id, 16 conns)',
+      ours.name,
+      own.logins,
+    );
 
-  const workers = await startOurs(9501, dir, 2);
-  const scaled: Record<string, LoadResult> = {};
-  try {
-    const token = { seconds: SECONDS, connections: 32 };
-    scaled.c = await measure('c×2', 'GET /players/ (WORKERS=2)', workers.name, () =>
-      load({ ...token, url: `${workers.url}/players/` }),
+    const fastapi = SMOKE ? undefined : await startFastapi(peersDir);
+    const oidc = SMOKE ? undefined : await startOidcProvider();
+    for (const peer of [fastapi, oidc]) if (peer) running.push(peer.api);
+    const contestants = [
+      ...own.contestants,
+      ...(fastapi?.contestants ?? []),
+      ...(oidc?.contestants ?? []),
+    ].sort((x, y) => ORDER.indexOf(x.id) - ORDER.indexOf(y.id));
+    const results = await rounds(contestants);
+    const rss = ours.rssMb();
+    for (const service of running.splice(0)) await service.stop();
+
+    const workers = await startOurs(9501, dir, 2);
+    running.push(workers);
+    const scaledC = await measure(
+      'c×2',
+      'GET /players/ (WORKERS=2)',
+      workers.name,
+      getRequests(`${workers.url}/players/`),
     );
-    scaled.d = await measure('d×2', 'POST /auth/token (WORKERS=2)', workers.name, () =>
-      load({
-        ...token,
-        url: `${workers.url}/auth/token`,
-        lua: postLua('grant_type=client_credentials', FORM),
-        headers: { Authorization: basicAuth(CLIENT.id, CLIENT.secret) },
-      }),
+    const scaledD = await measure(
+      'd×2',
+      'POST /auth/token (WORKERS=2)',
+      workers.name,
+      tokenRequests(
+        `${workers.url}/auth/token`,
+        'grant_type=client_credentials',
+        basicAuth(CLIENT.id, CLIENT.secret),
+      ),
     );
+
+    const figure = (id: string) => rows.find((row) => row.id === id)?.result as LoadResult;
+    writeResults({
+      r: {
+        a: figure('a'),
+        b: figure('b'),
+        c: figure('c'),
+        d: figure('d'),
+        e: figure('e'),
+        f,
+        g: figure('g'),
+      },
+      rss,
+      startMs,
+      scaled: { c: scaledC, d: scaledD },
+      ratios:
+        fastapi && oidc
+          ? {
+              bOverA: roundRatio(results, 'b', 'a'),
+              dOverFastapi: roundRatio(results, 'd', 'h.d'),
+              dOverOidc: roundRatio(results, 'd', 'i.d'),
+              cOverFastapi: roundRatio(results, 'c', 'h.c'),
+              eOverFastapi: roundRatio(results, 'e', 'h.e'),
+              gP99OverC: roundRatio(results, 'g', 'c', (r) => r.p99ms),
+            }
+          : undefined,
+    });
   } finally {
-    await workers.stop();
+    for (const service of running) await service.stop();
     rmSync(dir, { recursive: true, force: true });
+    rmSync(peersDir, { recursive: true, force: true });
   }
+}
 
-  const fastapi = SMOKE ? undefined : await fastapiScenarios();
-  const oidc = SMOKE ? undefined : await oidcProviderScenario();
+interface Ratios {
+  bOverA: number;
+  dOverFastapi: number;
+  dOverOidc: number;
+  cOverFastapi: number;
+  eOverFastapi: number;
+  gP99OverC: number;
+}
 
-  const r = results as Record<'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g', LoadResult>;
+function writeResults({
+  r,
+  rss,
+  startMs,
+  scaled,
+  ratios,
+}: {
+  r: Record<'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g', LoadResult>;
+  rss: number;
+  startMs: number;
+  scaled: { c: LoadResult; d: LoadResult };
+  ratios: Ratios | undefined;
+}): void {
   const lines = [
     SMOKE ? '# Benchmark smoke run (no targets)' : '# Benchmark results',
     '',
     `Written by \`npm run bench${SMOKE ? ' -- --smoke' : ''}\` on ${new Date().toISOString()}.`,
     '',
     `- Machine: ${machine()}; the load generator runs on the same machine.`,
-    `- Each scenario: ${WARMUP_SECONDS} s warm-up, then ${SECONDS} s measured; wrk with 2 threads and 32 connections unless the scenario says otherwise.`,
+    `- Every scenario but f and WORKERS=2 runs in rounds: each in turn, ${ROUNDS} round${ROUNDS > 1 ? 's' : ''} of ${ROUND_SECONDS} s after a ${WARMUP_SECONDS} s warm-up, so that what a ratio compares was measured seconds apart (this machine's speed drifts by 20-40% within minutes). The table gives the median round (all rounds in the last column); a ratio is the median of the rounds' ratios. f and WORKERS=2: ${WARMUP_SECONDS} s warm-up, then ${SECONDS} s. wrk with 2 threads and 32 connections unless the scenario says otherwise.`,
     '- Players API: one Node process (`node dist/server.js`, `MALLOC_ARENA_MAX=2` as `npm start` sets it), SQLite, `LOG_LEVEL=warn` (no per-request log lines, as the peers run with access logs off), rate limits off (`RATE_LIMIT_*=0`: one address would only measure 429s), everything else default (argon2id m=19 MiB t=2, EdDSA tokens, SQLite `synchronous=FULL` with the player writes of one event-loop turn sharing a commit).',
     '- FastAPI reference: `../shared/reference/fastapi-seed/run.sh`, one uvicorn worker. oidc-provider: `../shared/reference/oidc-provider-peer/run.sh`.',
     '',
-    '| id | server | scenario | req/s | p50 ms | p99 ms | errors |',
-    '|---|---|---|---:|---:|---:|---:|',
-    ...rows.map(
-      (row) =>
-        `| ${row.id} | ${row.target} | ${row.scenario} | ${fmt(row.result.rps)} | ${fmt(row.result.p50ms, 2)} | ${fmt(row.result.p99ms, 2)} | ${row.result.errors} |`,
-    ),
+    '| id | server | scenario | req/s | p50 ms | p99 ms | errors | rounds (req/s) |',
+    '|---|---|---|---:|---:|---:|---:|---|',
+    ...[...rows]
+      .sort((x, y) => TABLE_ORDER.indexOf(x.id) - TABLE_ORDER.indexOf(y.id))
+      .map(
+        (row) =>
+          `| ${row.id} | ${row.target} | ${row.scenario} | ${fmt(row.result.rps)} | ${fmt(row.result.p50ms, 2)} | ${fmt(row.result.p99ms, 2)} | ${row.result.errors} | ${row.rounds?.map((x) => fmt(x)).join(' / ') ?? ''} |`,
+      ),
     '',
     `- RSS of the Players API after scenarios a–g: ${fmt(rss)} MB.`,
     `- Start (spawn to the first 200 on /health, empty database: migrations, seed, first signing key): ${fmt(startMs)} ms.`,
-    `- WORKERS=2: GET /players/ ${fmt(scaled.c?.rps ?? 0)} req/s (${fmt((scaled.c?.rps ?? 0) / r.c.rps, 2)}× one process), tokens ${fmt(scaled.d?.rps ?? 0)}/s (${fmt((scaled.d?.rps ?? 0) / r.d.rps, 2)}×). Two workers share two cores with wrk itself.`,
+    `- WORKERS=2: GET /players/ ${fmt(scaled.c.rps)} req/s (${fmt(scaled.c.rps / r.c.rps, 2)}× one process), tokens ${fmt(scaled.d.rps)}/s (${fmt(scaled.d.rps / r.d.rps, 2)}×). Two workers share two cores with wrk itself.`,
   ];
-  if (fastapi && oidc) {
+  if (ratios) {
     const errorsAtoF = (['a', 'b', 'c', 'd', 'e', 'f'] as const).reduce(
       (sum, k) => sum + r[k].errors,
       0,
@@ -326,14 +490,14 @@ async function main(): Promise<void> {
       '',
       '| target | measured | wanted | |',
       '|---|---:|---:|---|',
-      target('b/a (protected read vs ping)', r.b.rps / r.a.rps, 0.85),
+      target('b/a (protected read vs ping)', ratios.bOverA, 0.85),
       target('d tokens/s', r.d.rps, 8000),
-      target('d / FastAPI d', r.d.rps / (fastapi.d as LoadResult).rps, 5),
-      target('d / oidc-provider d', r.d.rps / oidc.rps, 1.6),
-      target('c / FastAPI c', r.c.rps / (fastapi.c as LoadResult).rps, 5),
-      target('e / FastAPI e', r.e.rps / (fastapi.e as LoadResult).rps, 3),
+      target('d / FastAPI d', ratios.dOverFastapi, 5),
+      target('d / oidc-provider d', ratios.dOverOidc, 1.6),
+      target('c / FastAPI c', ratios.cOverFastapi, 5),
+      target('e / FastAPI e', ratios.eOverFastapi, 3),
       target('f logins/s', r.f.rps, 40),
-      target('g p99 / c p99', r.g.p99ms / r.c.p99ms, 3, false),
+      target('g p99 / c p99', ratios.gP99OverC, 3, false),
       target('non-2xx in a–f', errorsAtoF, 0, false),
       target('RSS MB', rss, 150, false),
       target('start ms', startMs, 1000, false),
