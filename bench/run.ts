@@ -331,22 +331,6 @@ function target(label: string, value: number, limit: number, atLeast = true, uni
   return `| ${label} | ${fmt(value, value < 10 ? 2 : 0)}${unit} | ${atLeast ? '≥' : '≤'} ${limit}${unit} | ${met ? 'met' : '**missed**'} |`;
 }
 
-const TABLE_ORDER = [
-  'a',
-  'b',
-  'c',
-  'd',
-  'e',
-  'f',
-  'g',
-  'h.a',
-  'h.c',
-  'h.d',
-  'h.e',
-  'i.d',
-  'c×2',
-  'd×2',
-];
 // Neighbours in a round are what the ratios compare.
 const ORDER = ['a', 'b', 'h.a', 'c', 'h.c', 'g', 'd', 'h.d', 'i.d', 'e', 'h.e'];
 
@@ -363,12 +347,6 @@ async function main(): Promise<void> {
     running.push(ours);
     const startMs = ours.startMs;
     const own = await ourContestants(ours);
-    const f = await measure(
-      'f',
-      'password-grant logins (argon2id, 16 conns)',
-      ours.name,
-      own.logins,
-    );
 
     const fastapi = SMOKE ? undefined : await startFastapi(peersDir);
     const oidc = SMOKE ? undefined : await startOidcProvider();
@@ -379,6 +357,12 @@ async function main(): Promise<void> {
       ...(oidc?.contestants ?? []),
     ].sort((x, y) => ORDER.indexOf(x.id) - ORDER.indexOf(y.id));
     const results = await rounds(contestants);
+    const f = await measure(
+      'f',
+      'password-grant logins (argon2id, 16 conns)',
+      ours.name,
+      own.logins,
+    );
     const rss = ours.rssMb();
     for (const service of running.splice(0)) await service.stop();
 
@@ -462,18 +446,16 @@ function writeResults({
     `Written by \`npm run bench${SMOKE ? ' -- --smoke' : ''}\` on ${new Date().toISOString()}.`,
     '',
     `- Machine: ${machine()}; the load generator runs on the same machine.`,
-    `- Every scenario but f and WORKERS=2 runs in rounds: each in turn, ${ROUNDS} round${ROUNDS > 1 ? 's' : ''} of ${ROUND_SECONDS} s after a ${WARMUP_SECONDS} s warm-up, so that what a ratio compares was measured seconds apart (this machine's speed drifts by 20-40% within minutes). The table gives the median round (all rounds in the last column); a ratio is the median of the rounds' ratios. f and WORKERS=2: ${WARMUP_SECONDS} s warm-up, then ${SECONDS} s. wrk with 2 threads and 32 connections unless the scenario says otherwise.`,
+    `- Every scenario but f and WORKERS=2 runs in rounds: each in turn, ${ROUNDS} round${ROUNDS > 1 ? 's' : ''} of ${ROUND_SECONDS} s after a ${WARMUP_SECONDS} s warm-up, so that what a ratio compares was measured seconds apart (this machine's speed drifts by 20-40% within minutes). The table lists the scenarios in the order they ran, each with its median round (all rounds in the last column); a ratio is the median of the rounds' ratios. f and WORKERS=2: ${WARMUP_SECONDS} s warm-up, then ${SECONDS} s. wrk with 2 threads and 32 connections unless the scenario says otherwise.`,
     '- Players API: one Node process (`node dist/server.js`, `MALLOC_ARENA_MAX=2` as `npm start` sets it), SQLite, `LOG_LEVEL=warn` (no per-request log lines, as the peers run with access logs off), rate limits off (`RATE_LIMIT_*=0`: one address would only measure 429s), everything else default (argon2id m=19 MiB t=2, EdDSA tokens, SQLite `synchronous=FULL` with the player writes of one event-loop turn sharing a commit).',
     '- FastAPI reference: `../shared/reference/fastapi-seed/run.sh`, one uvicorn worker. oidc-provider: `../shared/reference/oidc-provider-peer/run.sh`.',
     '',
     '| id | server | scenario | req/s | p50 ms | p99 ms | errors | rounds (req/s) |',
     '|---|---|---|---:|---:|---:|---:|---|',
-    ...[...rows]
-      .sort((x, y) => TABLE_ORDER.indexOf(x.id) - TABLE_ORDER.indexOf(y.id))
-      .map(
-        (row) =>
-          `| ${row.id} | ${row.target} | ${row.scenario} | ${fmt(row.result.rps)} | ${fmt(row.result.p50ms, 2)} | ${fmt(row.result.p99ms, 2)} | ${row.result.errors} | ${row.rounds?.map((x) => fmt(x)).join(' / ') ?? ''} |`,
-      ),
+    ...rows.map(
+      (row) =>
+        `| ${row.id} | ${row.target} | ${row.scenario} | ${fmt(row.result.rps)} | ${fmt(row.result.p50ms, 2)} | ${fmt(row.result.p99ms, 2)} | ${row.result.errors} | ${row.rounds?.map((x) => fmt(x)).join(' / ') ?? ''} |`,
+    ),
     '',
     `- RSS of the Players API after scenarios a–g: ${fmt(rss)} MB.`,
     `- Start (spawn to the first 200 on /health, empty database: migrations, seed, first signing key): ${fmt(startMs)} ms.`,
