@@ -25,13 +25,15 @@ const USER = { username: 'bench-user', password: 'bench user passphrase 42' };
 const FORM = 'application/x-www-form-urlencoded';
 const basicAuth = (id: string, secret: string) =>
   `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
+// oidc-provider's client is registered with the same id and secret as ours.
+const CLIENT_BASIC = basicAuth(CLIENT.id, CLIENT.secret);
 
 interface Row {
   id: string;
   scenario: string;
   target: string;
   result: LoadResult;
-  /** req/s of each round, for the head-to-head scenarios. */
+  /** req/s of each round, for the scenarios measured in rounds. */
   rounds?: number[];
 }
 
@@ -73,7 +75,7 @@ async function freeSquadNumbers(url: string, count: number): Promise<number[]> {
     .slice(0, count);
 }
 
-const GET = { connections: 32 };
+const CONNECTIONS = 32;
 
 /** Scenario e, for any server with the players routes: one connection per thread. */
 function createDelete(url: string, token: string): Run {
@@ -88,10 +90,14 @@ function createDelete(url: string, token: string): Run {
     });
 }
 
+/** Scenario d on our service (one process or WORKERS=2). */
+const ourTokenRequests = (url: string) =>
+  tokenRequests(`${url}/auth/token`, 'grant_type=client_credentials', CLIENT_BASIC);
+
 function tokenRequests(url: string, body: string, basic?: string): Run {
   return (seconds) =>
     load({
-      ...GET,
+      connections: CONNECTIONS,
       seconds,
       url,
       lua: postLua(body, FORM),
@@ -102,7 +108,7 @@ function tokenRequests(url: string, body: string, basic?: string): Run {
 const getRequests =
   (url: string, headers?: Record<string, string>): Run =>
   (seconds) =>
-    load({ ...GET, seconds, url, ...(headers && { headers }) });
+    load({ connections: CONNECTIONS, seconds, url, ...(headers && { headers }) });
 
 function startOurs(port: number, dir: string, workers = 1): Promise<Service> {
   return startService({
@@ -145,11 +151,10 @@ async function ourContestants(api: Service): Promise<{
 }> {
   const url = api.url;
   const name = api.name;
-  const basic = basicAuth(CLIENT.id, CLIENT.secret);
   const token = (
     await json(`${url}/auth/token`, {
       method: 'POST',
-      headers: { authorization: basic, 'content-type': FORM },
+      headers: { authorization: CLIENT_BASIC, 'content-type': FORM },
       body: 'grant_type=client_credentials',
     })
   ).access_token as string;
@@ -188,7 +193,7 @@ async function ourContestants(api: Service): Promise<{
         id: 'd',
         name,
         scenario: 'POST /auth/token (client_credentials, Basic)',
-        run: tokenRequests(`${url}/auth/token`, 'grant_type=client_credentials', basic),
+        run: ourTokenRequests(url),
       },
       {
         id: 'e',
@@ -262,7 +267,7 @@ async function startOidcProvider() {
       run: tokenRequests(
         `${api.url}/token`,
         'grant_type=client_credentials&scope=write&resource=urn%3Aplayers-api',
-        basicAuth(CLIENT.id, CLIENT.secret),
+        CLIENT_BASIC,
       ),
     },
   ];
@@ -365,11 +370,7 @@ async function main(): Promise<void> {
         id: 'd×2',
         name: workers.name,
         scenario: 'POST /auth/token (WORKERS=2)',
-        run: tokenRequests(
-          `${workers.url}/auth/token`,
-          'grant_type=client_credentials',
-          basicAuth(CLIENT.id, CLIENT.secret),
-        ),
+        run: ourTokenRequests(workers.url),
       },
       ...(fastapi?.contestants ?? []),
       ...(oidc?.contestants ?? []),
