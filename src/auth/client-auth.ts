@@ -17,6 +17,10 @@ export interface ClientParams {
   client_secret?: string | undefined;
 }
 
+// Server-generated ids and secrets (base64url) need no decoding: skip the work for them.
+const formDecode = (s: string) =>
+  s.includes('%') || s.includes('+') ? decodeURIComponent(s.replace(/\+/g, ' ')) : s;
+
 function decodeBasic(value: string): { id: string; secret: string } {
   const decoded = Buffer.from(value, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
@@ -25,7 +29,6 @@ function decodeBasic(value: string): { id: string; secret: string } {
     throw new InvalidRequest('The Authorization: Basic header is malformed.');
   }
   try {
-    const formDecode = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '));
     return {
       id: formDecode(decoded.slice(0, colon)),
       secret: formDecode(decoded.slice(colon + 1)),
