@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { Type } from 'typebox';
 import { registerFormBodyParser } from '../http/form-body.js';
 import { addHooks } from '../http/hooks.js';
 import { ProblemError } from '../http/problem.js';
@@ -212,7 +213,14 @@ export const oauthServer = fp<OAuthServerOptions>(
       '/protected',
       {
         onRequest: app.requireToken,
-        schema: { tags: ['oauth'], summary: 'Any valid access token' },
+        schema: {
+          tags: ['oauth'],
+          summary: 'Any valid access token',
+          // Also what makes the answer cheap: serialized from the schema, not JSON.stringify.
+          response: {
+            200: Type.Object({ message: Type.String(), sub: Type.String() }),
+          },
+        },
       },
       async (request) => ({
         message: 'protected resource',

@@ -69,6 +69,13 @@ describe('bearer protection (RFC 6750)', () => {
     const doc = (await t.app.inject({ url: '/openapi.json' })).json();
     assert.deepEqual(doc.paths['/players/'].post.security, [{ oauth2: ['write'] }]);
     assert.equal(doc.paths['/players/'].get.security, undefined);
+    assert.deepEqual(doc.paths['/protected'].get.security, [{ oauth2: [] }]);
+    assert.deepEqual(
+      Object.keys(
+        doc.paths['/protected'].get.responses['200'].content['application/json'].schema.properties,
+      ),
+      ['message', 'sub'],
+    );
     assert.deepEqual(Object.keys(doc.components.securitySchemes.oauth2.flows).sort(), [
       'clientCredentials',
       'password',
