@@ -274,6 +274,34 @@ async function startOidcProvider() {
   return { api, contestants };
 }
 
+/** The framework's own cost of scenario d (see bench/fastify-alone.ts): what bounds d. */
+async function startFastifyAlone() {
+  const api = await startService({
+    name: 'Fastify alone',
+    command: process.execPath,
+    args: [
+      '--max-semi-space-size=8',
+      '--import',
+      'tsx',
+      join(ROOT, 'bench', 'fastify-alone.ts'),
+      '9300',
+    ],
+    env: {},
+    cwd: ROOT,
+    url: 'http://127.0.0.1:9300',
+    readyPath: '/health',
+  });
+  const contestants: Contestant[] = [
+    {
+      id: 'j.d',
+      name: api.name,
+      scenario: 'POST /auth/token: form parsed, fixed 532-byte answer, no work',
+      run: tokenRequests(`${api.url}/auth/token`, 'grant_type=client_credentials', CLIENT_BASIC),
+    },
+  ];
+  return { api, contestants };
+}
+
 const median = (values: number[]) => {
   const sorted = [...values].sort((x, y) => x - y);
   return sorted[Math.floor((sorted.length - 1) / 2)] as number;
@@ -337,7 +365,22 @@ function target(label: string, value: number, limit: number, atLeast = true, uni
 }
 
 // Neighbours in a round are what the ratios compare.
-const ORDER = ['a', 'b', 'h.a', 'c', 'c×2', 'h.c', 'g', 'd', 'd×2', 'h.d', 'i.d', 'e', 'h.e'];
+const ORDER = [
+  'a',
+  'b',
+  'h.a',
+  'c',
+  'c×2',
+  'h.c',
+  'g',
+  'd',
+  'd×2',
+  'h.d',
+  'i.d',
+  'j.d',
+  'e',
+  'h.e',
+];
 
 async function main(): Promise<void> {
   execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-if-needed.mjs')], {
@@ -357,7 +400,8 @@ async function main(): Promise<void> {
     running.push(workers);
     const fastapi = SMOKE ? undefined : await startFastapi(peersDir);
     const oidc = SMOKE ? undefined : await startOidcProvider();
-    for (const peer of [fastapi, oidc]) if (peer) running.push(peer.api);
+    const alone = await startFastifyAlone();
+    for (const peer of [fastapi, oidc, alone]) if (peer) running.push(peer.api);
     const contestants = [
       ...own.contestants,
       {
@@ -374,6 +418,7 @@ async function main(): Promise<void> {
       },
       ...(fastapi?.contestants ?? []),
       ...(oidc?.contestants ?? []),
+      ...alone.contestants,
     ].sort((x, y) => ORDER.indexOf(x.id) - ORDER.indexOf(y.id));
     const results = await rounds(contestants);
     const f = await measure(
@@ -404,6 +449,8 @@ async function main(): Promise<void> {
               bOverA: roundRatio(results, 'b', 'a'),
               dOverFastapi: roundRatio(results, 'd', 'h.d'),
               dOverOidc: roundRatio(results, 'd', 'i.d'),
+              aloneOverFastapi: roundRatio(results, 'j.d', 'h.d'),
+              dOverAlone: roundRatio(results, 'd', 'j.d'),
               cOverFastapi: roundRatio(results, 'c', 'h.c'),
               eOverFastapi: roundRatio(results, 'e', 'h.e'),
               gP99OverC: roundRatio(results, 'g', 'c', (r) => r.p99ms),
@@ -421,6 +468,9 @@ interface Ratios {
   bOverA: number;
   dOverFastapi: number;
   dOverOidc: number;
+  /** Fastify alone answering d's request without doing its work, against FastAPI's d. */
+  aloneOverFastapi: number;
+  dOverAlone: number;
   cOverFastapi: number;
   eOverFastapi: number;
   gP99OverC: number;
@@ -447,7 +497,7 @@ function writeResults({
     `- Machine: ${machine()}; the load generator runs on the same machine.`,
     `- Every scenario but f runs in rounds: each in turn, ${ROUNDS} round${ROUNDS > 1 ? 's' : ''} of ${ROUND_SECONDS} s after a ${WARMUP_SECONDS} s warm-up, so that what a ratio compares was measured seconds apart (this machine's speed drifts by 20-40% within minutes). The table lists the scenarios in the order they ran, each with its median round (all rounds in the last column); a ratio is the median of the rounds' ratios. f: ${WARMUP_SECONDS} s warm-up, then ${SECONDS} s. wrk with 2 threads and 32 connections unless the scenario says otherwise.`,
     '- Players API: one Node process (`node --max-semi-space-size=8 dist/server.js`, `MALLOC_ARENA_MAX=2`, as `npm start` runs it), SQLite, `LOG_LEVEL=warn` (no per-request log lines, as the peers run with access logs off), rate limits off (`RATE_LIMIT_*=0`: one address would only measure 429s), everything else default (argon2id m=19 MiB t=2, EdDSA tokens, SQLite `synchronous=FULL` with the player writes of one event-loop turn sharing a commit).',
-    '- FastAPI reference: `../shared/reference/fastapi-seed/run.sh`, one uvicorn worker. oidc-provider: `../shared/reference/oidc-provider-peer/run.sh`.',
+    "- FastAPI reference: `../shared/reference/fastapi-seed/run.sh`, one uvicorn worker. oidc-provider: `../shared/reference/oidc-provider-peer/run.sh`. Fastify alone: `bench/fastify-alone.ts`, Fastify 5 with none of our plugins answering d's request with a fixed body, the framework's own share of d.",
     '',
     '| id | server | scenario | req/s | p50 ms | p99 ms | errors | rounds (req/s) |',
     '|---|---|---|---:|---:|---:|---:|---|',
@@ -482,6 +532,8 @@ function writeResults({
       target('non-2xx in a–f', errorsAtoF, 0, false),
       target('RSS MB', rss, 150, false),
       target('start ms', startMs, 1000, false),
+      '',
+      `What bounds d / FastAPI d: Fastify alone (j.d), answering the same request with a fixed body and none of the work, reached ${fmt(ratios.aloneOverFastapi, 2)}× FastAPI's d; our d was ${fmt(ratios.dOverAlone, 2)} of that framework-only rate.`,
       '',
       `Keycloak and Ory Hydra are not run here (no container engine); their published figures are in the README's comparison.`,
     );
