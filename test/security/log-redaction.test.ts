@@ -194,4 +194,40 @@ describe('logs', () => {
       assert.ok(events.has(event), `audit event ${event}`);
     }
   });
+
+  test('redaction: secret fields at the top level and in an error, bodies and credential headers whole', async () => {
+    let logs = '';
+    const logStream = new Writable({
+      write(chunk, _encoding, done) {
+        logs += chunk;
+        done();
+      },
+    });
+    const t = await startTestApp({ LOG_LEVEL: 'info' }, { logger: true, logStream });
+    const secret = (n: number) => `hidden-value-${n}`;
+    t.app.log.info(
+      {
+        client_secret: secret(1),
+        password: secret(2),
+        access_token: secret(3),
+        refresh_token: secret(4),
+        token: secret(5),
+        err: { password: secret(6), token: secret(7), message: 'kept' },
+        body: { anything: secret(8) },
+        req: { headers: { authorization: secret(9), cookie: secret(10) }, url: '/kept' },
+        headers: { authorization: secret(11) },
+        clientId: 'kept-client',
+      },
+      'a line with secrets',
+    );
+    await t.close();
+    const line = logs.split('\n').find((l) => l.includes('a line with secrets')) as string;
+    for (let n = 1; n <= 11; n++) assert.ok(!line.includes(secret(n)), `value ${n} was redacted`);
+    const entry = JSON.parse(line);
+    assert.equal(entry.password, '[redacted]');
+    assert.equal(entry.body, '[redacted]');
+    assert.equal(entry.err.message, 'kept');
+    assert.equal(entry.req.url, '/kept');
+    assert.equal(entry.clientId, 'kept-client');
+  });
 });
