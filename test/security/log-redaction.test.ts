@@ -110,6 +110,11 @@ describe('logs', () => {
       url: '/protected',
       headers: { authorization: `Bearer ${clientToken}` },
     });
+    // RFC 6750 §2.3 query tokens are not accepted, but a client may still send them.
+    await inject({
+      method: 'GET',
+      url: `/players/?access_token=${clientToken}&Client_Secret=${encodeURIComponent(t.client.secret)}&team=first`,
+    });
     await inject({
       method: 'POST',
       url: '/users/auth',
@@ -165,6 +170,12 @@ describe('logs', () => {
       );
     }
     assert.doesNotMatch(logs, /eyJ[\w-]{10,}\.eyJ/, 'no JWT in the logs');
+    assert.ok(
+      logs.includes(
+        '"url":"/players/?access_token=[redacted]&Client_Secret=[redacted]&team=first"',
+      ),
+      'the rest of a query string stays readable',
+    );
     const events = new Set(
       logs
         .split('\n')
