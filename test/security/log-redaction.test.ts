@@ -7,15 +7,21 @@ import { basic, newPlayer, startTestApp } from '../helpers.js';
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 const PASSWORD = 'a secret passphrase nobody logs';
 
+/** A stream to give the app's logger, and what was written to it so far. */
+function captureLogs() {
+  let written = '';
+  const logStream = new Writable({
+    write(chunk, _encoding, done) {
+      written += chunk;
+      done();
+    },
+  });
+  return { logStream, logs: () => written };
+}
+
 describe('logs', () => {
   test('every flow, logged at trace level: no secret, password or token in any line; audit events present', async () => {
-    let logs = '';
-    const logStream = new Writable({
-      write(chunk, _encoding, done) {
-        logs += chunk;
-        done();
-      },
-    });
+    const { logStream, logs: captured } = captureLogs();
     const t = await startTestApp(
       { LOG_LEVEL: 'trace', LOCKOUT_THRESHOLD: '2' },
       { logger: true, logStream },
@@ -160,6 +166,7 @@ describe('logs', () => {
     await inject({ method: 'POST', url: '/admin/keys/rotate', headers: admin });
     await inject({ method: 'POST', url: '/admin/users/kim/disable', headers: admin });
     await t.close();
+    const logs = captured();
 
     assert.ok(secrets.length >= 12, 'the flows produced the secrets and tokens to look for');
     assert.ok(logs.split('\n').length > 50, 'logs were captured');
@@ -207,13 +214,7 @@ describe('logs', () => {
   });
 
   test('redaction: secret fields at the top level and in an error, bodies and credential headers whole', async () => {
-    let logs = '';
-    const logStream = new Writable({
-      write(chunk, _encoding, done) {
-        logs += chunk;
-        done();
-      },
-    });
+    const { logStream, logs: captured } = captureLogs();
     const t = await startTestApp({ LOG_LEVEL: 'info' }, { logger: true, logStream });
     const secret = (n: number) => `hidden-value-${n}`;
     t.app.log.info(
@@ -232,6 +233,7 @@ describe('logs', () => {
       'a line with secrets',
     );
     await t.close();
+    const logs = captured();
     const line = logs.split('\n').find((l) => l.includes('a line with secrets')) as string;
     for (let n = 1; n <= 11; n++) assert.ok(!line.includes(secret(n)), `value ${n} was redacted`);
     const entry = JSON.parse(line);
