@@ -90,7 +90,7 @@ function createDelete(url: string, token: string): Run {
     });
 }
 
-/** Scenario d on our service (one process or WORKERS=2). */
+/** Scenario d's request, to our service (one process or WORKERS=2) or to Fastify alone. */
 const ourTokenRequests = (url: string) =>
   tokenRequests(`${url}/auth/token`, 'grant_type=client_credentials', CLIENT_BASIC);
 
@@ -110,11 +110,14 @@ const getRequests =
   (seconds) =>
     load({ connections: CONNECTIONS, seconds, url, ...(headers && { headers }) });
 
+// As `npm start` and the Docker image run Node; Fastify alone gets the same.
+const NODE_FLAGS = ['--max-semi-space-size=8'];
+
 function startOurs(port: number, dir: string, workers = 1): Promise<Service> {
   return startService({
     name: workers > 1 ? `players-api (WORKERS=${workers})` : 'players-api',
     command: process.execPath,
-    args: ['--max-semi-space-size=8', join(ROOT, 'dist', 'server.js')],
+    args: [...NODE_FLAGS, join(ROOT, 'dist', 'server.js')],
     env: {
       NODE_ENV: 'test',
       // As `npm start` and the Docker image run it.
@@ -279,13 +282,7 @@ async function startFastifyAlone() {
   const api = await startService({
     name: 'Fastify alone',
     command: process.execPath,
-    args: [
-      '--max-semi-space-size=8',
-      '--import',
-      'tsx',
-      join(ROOT, 'bench', 'fastify-alone.ts'),
-      '9300',
-    ],
+    args: [...NODE_FLAGS, '--import', 'tsx', join(ROOT, 'bench', 'fastify-alone.ts'), '9300'],
     env: {},
     cwd: ROOT,
     url: 'http://127.0.0.1:9300',
@@ -296,7 +293,7 @@ async function startFastifyAlone() {
       id: 'j.d',
       name: api.name,
       scenario: 'POST /auth/token: form parsed, fixed 532-byte answer, no work',
-      run: tokenRequests(`${api.url}/auth/token`, 'grant_type=client_credentials', CLIENT_BASIC),
+      run: ourTokenRequests(api.url),
     },
   ];
   return { api, contestants };
