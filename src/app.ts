@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import type { Audit } from './auth/audit.js';
+import type { RouteGuard } from './auth/bearer-guard.js';
 import type { NewClient } from './auth/client-service.js';
 import { oauthServer } from './auth/oauth-server.js';
 import { startRevocationList } from './auth/revocation-list.js';
@@ -134,13 +135,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     headers: securityHeaders({ contentSecurityPolicy: false }),
   });
   if (metrics !== undefined) {
-    let guard: ((request: FastifyRequest) => Promise<void>) | undefined;
+    let guard: RouteGuard | undefined;
     // The guard is decorated by the OAuth server, registered below; it is looked up on first use.
     await app.register((await import('./http/metrics.js')).metricsPlugin, {
       metrics,
-      guard: (request) => {
+      guard: (request, reply, done) => {
         guard ??= app.requireScope('admin');
-        return guard(request);
+        guard(request, reply, done);
       },
     });
   }

@@ -141,11 +141,12 @@ export const oauthServer = fp<OAuthServerOptions>(
       failureStatus: options.failureStatus,
       ...(options.observe && { onReject: options.observe.bearerRejected }),
       // A user's tokens stop working the moment the account is disabled, not at their exp.
-      async checkSubject(claims: AccessTokenClaims) {
-        if (!isUserToken(claims)) return;
-        const status = await userStatus(claims.sub);
-        if (status === 'missing') throw new InvalidTokenError('The token belongs to no user.');
-        if (status === 'disabled') throw new ProblemError(403, 'account disabled');
+      checkSubject(claims: AccessTokenClaims) {
+        if (!isUserToken(claims)) return undefined;
+        return userStatus(claims.sub).then((status) => {
+          if (status === 'missing') throw new InvalidTokenError('The token belongs to no user.');
+          if (status === 'disabled') throw new ProblemError(403, 'account disabled');
+        });
       },
     });
 

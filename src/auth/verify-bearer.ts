@@ -153,19 +153,32 @@ export function tokenVerifier(options: TokenVerifierOptions) {
     return { claims, expiresAtMs: claims.exp * 1000, kid: key.kid };
   }
 
-  return {
-    async verifyBearer(token: string): Promise<AccessTokenClaims> {
-      const hit = cache.get(token);
-      // A key that left the ring (its grace period ended) takes its cached tokens with it.
-      if (hit !== undefined && keys().verificationKey(hit.kid) !== undefined) {
-        options.onLookup?.(true);
-        return checkLive(hit.claims, hit.expiresAtMs);
-      }
+  function cachedClaims(token: string): AccessTokenClaims | undefined {
+    const hit = cache.get(token);
+    // A key that left the ring (its grace period ended) takes its cached tokens with it.
+    if (hit === undefined || keys().verificationKey(hit.kid) === undefined) {
       options.onLookup?.(false);
-      const verified = await verifyUncached(token);
-      checkLive(verified.claims, verified.expiresAtMs);
-      remember(token, verified.claims, verified.kid);
-      return verified.claims;
+      return undefined;
+    }
+    options.onLookup?.(true);
+    return checkLive(hit.claims, hit.expiresAtMs);
+  }
+
+  async function verifyFirstSeen(token: string): Promise<AccessTokenClaims> {
+    const verified = await verifyUncached(token);
+    checkLive(verified.claims, verified.expiresAtMs);
+    remember(token, verified.claims, verified.kid);
+    return verified.claims;
+  }
+
+  return {
+    /**
+     * The claims of a live token, or an InvalidTokenError. A token verified before is
+     * answered at once, without a promise (most bearers are repeats); a new one, or one
+     * whose key must be reloaded, through a promise.
+     */
+    verifyBearer(token: string): AccessTokenClaims | Promise<AccessTokenClaims> {
+      return cachedClaims(token) ?? verifyFirstSeen(token);
     },
     /** Drops the cached verifications of one subject (an account disabled elsewhere). */
     forgetSubject(sub: string): void {

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
@@ -78,7 +78,7 @@ export type Metrics = ReturnType<typeof createMetrics>;
 export interface MetricsRouteOptions {
   metrics: Metrics;
   /** Who may read them: a bearer guard (scope admin). */
-  guard: (request: import('fastify').FastifyRequest) => Promise<void>;
+  guard: onRequestHookHandler;
 }
 
 /** Request timings for every route, and GET /metrics (Prometheus text) behind the guard. */
