@@ -8,6 +8,7 @@ import { startRevocationList } from './auth/revocation-list.js';
 import type { Config } from './config.js';
 import { migrate } from './db/migrate.js';
 import { seedOnFirstStart } from './db/seed.js';
+import { AccessLog } from './http/access-log.js';
 import { errorHandler } from './http/error-handler.js';
 import { etag } from './http/etag.js';
 import { healthRoutes } from './http/health-routes.js';
@@ -60,6 +61,7 @@ function createFastify(config: Config, options: AppOptions) {
             redact: logRedaction,
             serializers: { req: logRequest },
           },
+    logController: new AccessLog(),
     genReqId: requestIdOf,
     requestIdHeader: false,
     bodyLimit: BODY_LIMIT,

@@ -243,4 +243,36 @@ describe('logs', () => {
     assert.equal(entry.req.url, '/kept');
     assert.equal(entry.clientId, 'kept-client');
   });
+
+  test('one access line per request at info, with method, URL, status and time; the arrival line only at debug', async () => {
+    const linesOf = async (level: string) => {
+      const { logStream, logs } = captureLogs();
+      const t = await startTestApp({ LOG_LEVEL: level }, { logger: true, logStream });
+      await t.app.inject({ method: 'GET', url: '/players/?team=first' });
+      await t.app.inject({ method: 'GET', url: '/nowhere' });
+      await t.close();
+      return logs()
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line))
+        .filter((entry) => entry.req !== undefined);
+    };
+    const info = await linesOf('info');
+    assert.deepEqual(
+      info.map((entry) => [entry.msg, entry.req.method, entry.req.url, entry.res.statusCode]),
+      [
+        ['request completed', 'GET', '/players/?team=first', 200],
+        ['request completed', 'GET', '/nowhere', 404],
+      ],
+    );
+    for (const entry of info) {
+      assert.equal(typeof entry.responseTime, 'number');
+      assert.equal(typeof entry.reqId, 'string');
+    }
+    const debug = await linesOf('debug');
+    assert.deepEqual(
+      debug.map((entry) => entry.msg),
+      ['incoming request', 'request completed', 'incoming request', 'request completed'],
+    );
+  });
 });
