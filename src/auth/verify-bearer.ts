@@ -173,9 +173,9 @@ export function tokenVerifier(options: TokenVerifierOptions) {
 
   return {
     /**
-     * The claims of a live token, or an InvalidTokenError. A token verified before is
-     * answered at once, without a promise (most bearers are repeats); a new one, or one
-     * whose key must be reloaded, through a promise.
+     * The claims of a live token; an InvalidTokenError otherwise. A token verified before
+     * is answered at once, without a promise (most bearers are repeats), and throws; a new
+     * one, or one whose key must be reloaded, is answered through a promise, which rejects.
      */
     verifyBearer(token: string): AccessTokenClaims | Promise<AccessTokenClaims> {
       return cachedClaims(token) ?? verifyFirstSeen(token);
