@@ -6,7 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { type Service, startService } from './processes.js';
+import { machineBusySeconds, type Service, startService } from './processes.js';
 import { createDeleteLua, type LoadResult, load, postLua } from './wrk.js';
 
 const SMOKE = process.argv.includes('--smoke');
@@ -146,6 +146,33 @@ interface Contestant {
   name: string;
   scenario: string;
   run: Run;
+}
+
+/** Where the CPU of a scenario's requests went, summed over its runs. */
+class CpuTally {
+  requests = 0;
+  eventLoop = 0;
+  otherThreads = 0;
+  machine = 0;
+
+  /** `run`, with the CPU that `service` and the whole machine spend during it counted. */
+  counting(service: Service, run: Run): Run {
+    return async (seconds) => {
+      const [before, machineBefore] = [service.cpuSeconds(), machineBusySeconds()];
+      const result = await run(seconds);
+      const after = service.cpuSeconds();
+      this.machine += machineBusySeconds() - machineBefore;
+      this.eventLoop += after.eventLoop - before.eventLoop;
+      this.otherThreads += after.otherThreads - before.otherThreads;
+      this.requests += result.requests;
+      return result;
+    };
+  }
+
+  /** Microseconds of CPU per request. */
+  perRequest(seconds: number): number {
+    return (seconds / this.requests) * 1e6;
+  }
 }
 
 async function ourContestants(api: Service): Promise<{
@@ -415,8 +442,12 @@ async function main(): Promise<void> {
     const oidc = SMOKE ? undefined : await startOidcProvider();
     const alone = await startFastifyAlone();
     for (const peer of [fastapi, oidc, alone]) if (peer) running.push(peer.api);
+    // Where a token's CPU goes: the event loop, the signing thread, the rest of the machine.
+    const tokenCpu = new CpuTally();
     const contestants = [
-      ...own.contestants,
+      ...own.contestants.map((c) =>
+        c.id === 'd' ? { ...c, run: tokenCpu.counting(ours, c.run) } : c,
+      ),
       {
         id: 'c×2',
         name: workers.name,
@@ -455,6 +486,7 @@ async function main(): Promise<void> {
       },
       rss,
       startMs,
+      tokenCpu,
       workersGain: { c: roundRatio(results, 'c×2', 'c'), d: roundRatio(results, 'd×2', 'd') },
       ratios:
         fastapi && oidc
@@ -499,12 +531,14 @@ function writeResults({
   r,
   rss,
   startMs,
+  tokenCpu,
   workersGain,
   ratios,
 }: {
   r: Record<'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g', LoadResult>;
   rss: number;
   startMs: number;
+  tokenCpu: CpuTally;
   workersGain: { c: Ratio; d: Ratio };
   ratios: Ratios | undefined;
 }): void {
@@ -527,6 +561,7 @@ function writeResults({
     '',
     `- RSS of the Players API after scenarios a–g: ${fmt(rss)} MB.`,
     `- Start (spawn to the first 200 on /health, empty database: migrations, seed, first signing key): ${fmt(startMs)} ms.`,
+    `- CPU per token in d's runs (from /proc): the event loop ${fmt(tokenCpu.perRequest(tokenCpu.eventLoop))} µs, the process's other threads (the signing thread, with libuv's and V8's helpers) ${fmt(tokenCpu.perRequest(tokenCpu.otherThreads))} µs; the whole machine ${fmt(tokenCpu.perRequest(tokenCpu.machine))} µs, wrk included: at that cost ${cpus().length} cores give at most ${fmt((cpus().length * 1e6) / tokenCpu.perRequest(tokenCpu.machine))} tokens/s.`,
     `- WORKERS=2 against one process, median of the rounds' ratios: GET /players/ ${fmt(workersGain.c.median, 2)}×, tokens ${fmt(workersGain.d.median, 2)}×. Two workers share two cores with wrk itself, and one process already signs tokens on the second core.`,
   ];
   if (ratios) {
