@@ -17,7 +17,9 @@ export class AccessLog extends LogController {
     request: FastifyRequest,
     reply: FastifyReply,
   ): void {
-    const line = { req: request, res: reply, responseTime: reply.elapsedTime };
+    // Milliseconds to the microsecond: the float's other digits are noise in a log line.
+    const responseTime = Math.round(reply.elapsedTime * 1000) / 1000;
+    const line = { req: request, res: reply, responseTime };
     if (error) reply.log.error({ ...line, err: error }, 'request errored');
     else reply.log.info(line, 'request completed');
   }

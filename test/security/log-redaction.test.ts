@@ -267,6 +267,11 @@ describe('logs', () => {
     );
     for (const entry of info) {
       assert.equal(typeof entry.responseTime, 'number');
+      assert.match(
+        String(entry.responseTime),
+        /^\d+(\.\d{1,3})?$/,
+        'milliseconds to the microsecond',
+      );
       assert.equal(typeof entry.reqId, 'string');
     }
     const debug = await linesOf('debug');
