@@ -34,7 +34,7 @@ export interface BearerGuardOptions {
   /** 401 by RFC 6750; 403 for clients of the original proposal (AUTH_FAILURE_STATUS). */
   failureStatus: 401 | 403;
   /** Extra checks on a verified token, e.g. that its user is still enabled; throws to refuse. */
-  checkSubject?: (claims: AccessTokenClaims) => Promise<void> | undefined;
+  checkSubject?: (claims: AccessTokenClaims) => Promise<void> | void;
   /** Told of each refusal, by RFC 6750 error code (for metrics). */
   onReject?: (reason: string) => void;
 }
@@ -93,7 +93,12 @@ export const bearerGuard = fp<BearerGuardOptions>(
           claims: AccessTokenClaims,
         ): AccessTokenClaims | Promise<AccessTokenClaims> => {
           const pending = checkSubject?.(claims);
-          return pending === undefined ? claims : pending.then(() => claims).catch(refuse);
+          // Whatever it returns is awaited: a check that answers later must never be skipped.
+          return pending === undefined
+            ? claims
+            : Promise.resolve(pending)
+                .then(() => claims)
+                .catch(refuse);
         };
         return verified instanceof Promise
           ? verified.catch(refuse).then(checked)

@@ -1,5 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import Fastify from 'fastify';
+import type { AccessTokenClaims } from '../../src/auth/access-token.js';
+import { bearerGuard } from '../../src/auth/bearer-guard.js';
+import { InvalidTokenError } from '../../src/auth/verify-bearer.js';
+import { errorHandler } from '../../src/http/error-handler.js';
+import { Problem } from '../../src/http/schemas.js';
 import { newPlayer, startTestApp } from '../helpers.js';
 
 const REALM = 'Bearer realm="players-api"';
@@ -81,6 +87,41 @@ describe('bearer protection (RFC 6750)', () => {
       'password',
     ]);
     await t.close();
+  });
+
+  test('a subject check is awaited whatever it returns: a refusal that comes later stands', async () => {
+    const claims: AccessTokenClaims = {
+      ...{ iss: 'https://issuer.test', aud: 'api', jti: 'jti-1', iat: 0, exp: 0 },
+      ...{ sub: 'user-1', client_id: 'client-1', scope: 'write' },
+    };
+    // A thenable that is not a native promise, answering on a later turn.
+    const later = (refusal?: Error) =>
+      ({
+        // biome-ignore lint/suspicious/noThenProperty: a thenable that is no native promise is the case tested
+        then: (resolve: () => void, reject: (error: Error) => void) =>
+          setTimeout(() => (refusal ? reject(refusal) : resolve()), 1),
+      }) as unknown as Promise<void>;
+    const call = async (check: () => Promise<void>) => {
+      const app = Fastify();
+      app.addSchema(Problem);
+      await app.register(errorHandler);
+      // The guard is what is tested: the verifier only hands it a verified token's claims.
+      await app.register(bearerGuard, {
+        verifier: { verifyBearer: () => claims, forgetSubject: () => {} },
+        realm: 'test',
+        failureStatus: 401,
+        checkSubject: check,
+      });
+      app.get('/write', { onRequest: app.requireScope('write') }, async () => ({ ok: true }));
+      const response = await app.inject({ url: '/write', headers: { authorization: 'Bearer t' } });
+      await app.close();
+      return response;
+    };
+
+    const refused = await call(() => later(new InvalidTokenError('The token belongs to no user.')));
+    assert.equal(refused.statusCode, 401);
+    assert.match(String(refused.headers['www-authenticate']), /error="invalid_token"/);
+    assert.equal((await call(() => later())).statusCode, 200);
   });
 });
 
