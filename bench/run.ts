@@ -148,7 +148,7 @@ interface Contestant {
   run: Run;
 }
 
-/** Where the CPU of a scenario's requests went, summed over its runs. */
+/** Where the CPU of a scenario's requests went, summed over its measured runs. */
 class CpuTally {
   requests = 0;
   eventLoop = 0;
@@ -167,6 +167,10 @@ class CpuTally {
       this.requests += result.requests;
       return result;
     };
+  }
+
+  reset(): void {
+    this.requests = this.eventLoop = this.otherThreads = this.machine = 0;
   }
 
   /** Microseconds of CPU per request. */
@@ -337,10 +341,14 @@ const median = (values: number[]) => {
  * minutes after us turned that drift into the ratio. A contestant's figure is its median
  * round (its p50 and p99 from that round); a ratio is the median of the rounds' ratios.
  */
-async function rounds(contestants: Contestant[]): Promise<Map<string, LoadResult[]>> {
+async function rounds(
+  contestants: Contestant[],
+  afterWarmUp: () => void,
+): Promise<Map<string, LoadResult[]>> {
   if (WARMUP_SECONDS > 0) {
     for (const c of contestants) await c.run(WARMUP_SECONDS).catch(() => undefined);
   }
+  afterWarmUp();
   const results = new Map<string, LoadResult[]>(contestants.map((c) => [c.id, []]));
   for (let round = 0; round < ROUNDS; round++) {
     // Every other round runs backwards, so a pair's order does not favour either side.
@@ -442,11 +450,14 @@ async function main(): Promise<void> {
     const oidc = SMOKE ? undefined : await startOidcProvider();
     const alone = await startFastifyAlone();
     for (const peer of [fastapi, oidc, alone]) if (peer) running.push(peer.api);
-    // Where a token's CPU goes: the event loop, the signing thread, the rest of the machine.
-    const tokenCpu = new CpuTally();
+    // What a request costs in CPU, apart from throughput: a token (event loop, signing
+    // thread, the rest of the machine), and a protected read against a ping.
+    const cpu = { a: new CpuTally(), b: new CpuTally(), d: new CpuTally() };
     const contestants = [
       ...own.contestants.map((c) =>
-        c.id === 'd' ? { ...c, run: tokenCpu.counting(ours, c.run) } : c,
+        Object.hasOwn(cpu, c.id)
+          ? { ...c, run: cpu[c.id as keyof typeof cpu].counting(ours, c.run) }
+          : c,
       ),
       {
         id: 'c×2',
@@ -464,7 +475,10 @@ async function main(): Promise<void> {
       ...(oidc?.contestants ?? []),
       ...alone.contestants,
     ].sort((x, y) => ORDER.indexOf(x.id) - ORDER.indexOf(y.id));
-    const results = await rounds(contestants);
+    // The warm-up's CPU (the JIT compiling the hot paths) is not a request's cost.
+    const results = await rounds(contestants, () => {
+      for (const tally of Object.values(cpu)) tally.reset();
+    });
     const f = await measure(
       'f',
       'password-grant logins (argon2id, 16 conns)',
@@ -486,7 +500,7 @@ async function main(): Promise<void> {
       },
       rss,
       startMs,
-      tokenCpu,
+      cpu,
       workersGain: { c: roundRatio(results, 'c×2', 'c'), d: roundRatio(results, 'd×2', 'd') },
       ratios:
         fastapi && oidc
@@ -531,14 +545,14 @@ function writeResults({
   r,
   rss,
   startMs,
-  tokenCpu,
+  cpu,
   workersGain,
   ratios,
 }: {
   r: Record<'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g', LoadResult>;
   rss: number;
   startMs: number;
-  tokenCpu: CpuTally;
+  cpu: Record<'a' | 'b' | 'd', CpuTally>;
   workersGain: { c: Ratio; d: Ratio };
   ratios: Ratios | undefined;
 }): void {
@@ -561,7 +575,8 @@ function writeResults({
     '',
     `- RSS of the Players API after scenarios a–g: ${fmt(rss)} MB.`,
     `- Start (spawn to the first 200 on /health, empty database: migrations, seed, first signing key): ${fmt(startMs)} ms.`,
-    `- CPU per token in d's runs (from /proc): the event loop ${fmt(tokenCpu.perRequest(tokenCpu.eventLoop))} µs, the process's other threads (the signing thread, with libuv's and V8's helpers) ${fmt(tokenCpu.perRequest(tokenCpu.otherThreads))} µs; the whole machine ${fmt(tokenCpu.perRequest(tokenCpu.machine))} µs, wrk included: at that cost ${cpus().length} cores give at most ${fmt((cpus().length * 1e6) / tokenCpu.perRequest(tokenCpu.machine))} tokens/s.`,
+    `- CPU per token in d's runs (from /proc): the event loop ${fmt(cpu.d.perRequest(cpu.d.eventLoop))} µs, the process's other threads (the signing thread, with libuv's and V8's helpers) ${fmt(cpu.d.perRequest(cpu.d.otherThreads))} µs; the whole machine ${fmt(cpu.d.perRequest(cpu.d.machine))} µs, wrk included: at that cost ${cpus().length} cores give at most ${fmt((cpus().length * 1e6) / cpu.d.perRequest(cpu.d.machine))} tokens/s.`,
+    `- CPU per request in a's and b's runs: the event loop ${fmt(cpu.a.perRequest(cpu.a.eventLoop), 1)} µs for a ping, ${fmt(cpu.b.perRequest(cpu.b.eventLoop), 1)} µs for a protected read (its Authorization header read, the token checked): b/a by event-loop CPU (a's cost over b's) ${fmt(cpu.a.perRequest(cpu.a.eventLoop) / cpu.b.perRequest(cpu.b.eventLoop), 2)}; the whole machine ${fmt(cpu.a.perRequest(cpu.a.machine), 1)} and ${fmt(cpu.b.perRequest(cpu.b.machine), 1)} µs.`,
     `- WORKERS=2 against one process, median of the rounds' ratios: GET /players/ ${fmt(workersGain.c.median, 2)}×, tokens ${fmt(workersGain.d.median, 2)}×. Two workers share two cores with wrk itself, and one process already signs tokens on the second core.`,
   ];
   if (ratios) {
