@@ -149,7 +149,8 @@ export function tokenVerifier(options: TokenVerifierOptions) {
     if (typeof iat !== 'number' || iat * 1000 > now() + toleranceMs) {
       throw new InvalidTokenError('The token was issued in the future.');
     }
-    const claims = payload as unknown as AccessTokenClaims;
+    // RFC 9068 §2.2.3: scope is optional; a token without one holds no scope.
+    const claims = { ...payload, scope: scope ?? '' } as unknown as AccessTokenClaims;
     return { claims, expiresAtMs: claims.exp * 1000, kid: key.kid };
   }
 

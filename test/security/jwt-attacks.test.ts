@@ -153,6 +153,24 @@ describe('JWT attacks: every forged token gets 401 invalid_token', () => {
     await expectRejected(await signed(claims({ scope: ['write'] })));
   });
 
+  test('a token without a scope claim (RFC 9068 §2.2.3 makes it optional) holds no scope', async () => {
+    const { scope: _scope, ...noScope } = claims();
+    const token = await signed(noScope);
+    const read = await t.app.inject({
+      url: '/protected',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    assert.equal(read.statusCode, 200);
+    const write = await t.app.inject({
+      method: 'POST',
+      url: '/players/',
+      headers: { authorization: `Bearer ${token}` },
+      payload: newPlayer(90),
+    });
+    assert.equal(write.statusCode, 403, write.body);
+    assert.match(String(write.headers['www-authenticate']), /error="insufficient_scope"/);
+  });
+
   test('a JSON array payload', async () => {
     await expectRejected(rawSigned({}, [claims()]));
     await expectRejected(rawSigned({}, 'a string'));
