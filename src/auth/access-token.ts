@@ -6,7 +6,8 @@ import type { SigningThread } from '../keys/signing-thread.js';
 export interface AccessTokenClaims {
   iss: string;
   sub: string;
-  aud: string;
+  /** RFC 7519 §4.1.3: one audience or several; this server issues one. */
+  aud: string | string[];
   client_id: string;
   scope: string;
   jti: string;

@@ -90,7 +90,7 @@ export const tokenManagementRoutes: FastifyPluginAsyncTypebox<TokenManagementOpt
               exp: Type.Optional(Type.Integer()),
               iat: Type.Optional(Type.Integer()),
               sub: Type.Optional(Type.String()),
-              aud: Type.Optional(Type.String()),
+              aud: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())])),
               iss: Type.Optional(Type.String()),
               jti: Type.Optional(Type.String()),
             },

@@ -10,7 +10,7 @@ import {
 import { after, before, describe, test } from 'node:test';
 import { exportJWK, SignJWT } from 'jose';
 import { createServices } from '../../src/services.js';
-import { newPlayer, startTestApp, type TestApp, testClock } from '../helpers.js';
+import { basic, newPlayer, startTestApp, type TestApp, testClock } from '../helpers.js';
 
 const b64 = (value: unknown) =>
   Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
@@ -169,6 +169,25 @@ describe('JWT attacks: every forged token gets 401 invalid_token', () => {
     });
     assert.equal(write.statusCode, 403, write.body);
     assert.match(String(write.headers['www-authenticate']), /error="insufficient_scope"/);
+  });
+
+  test('a token whose aud lists this API among others is accepted, and introspected with its list', async () => {
+    const aud = ['players-api', 'reports-api'];
+    const token = await signed(claims({ aud }));
+    const read = await t.app.inject({
+      url: '/protected',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    assert.equal(read.statusCode, 200);
+    const introspected = await t.app.inject({
+      method: 'POST',
+      url: '/auth/introspect',
+      headers: { authorization: basic(t.client.id, t.client.secret) },
+      payload: { token },
+    });
+    assert.equal(introspected.statusCode, 200);
+    assert.equal(introspected.json().active, true);
+    assert.deepEqual(introspected.json().aud, aud);
   });
 
   test('a JSON array payload', async () => {
