@@ -110,30 +110,23 @@ export const bearerGuard = fp<BearerGuardOptions>(
 
     /** A guard that lets through a request whose claims pass `admit`, which throws to refuse. */
     function guardOf(scope: string, admit: (claims: AccessTokenClaims) => void): Guard {
-      const letThrough = (
-        request: FastifyRequest,
-        claims: AccessTokenClaims,
-        done: (error?: Error) => void,
-      ) => {
-        try {
-          admit(claims);
-        } catch (error) {
-          done(error as Error);
-          return;
-        }
+      const letThrough = (request: FastifyRequest, claims: AccessTokenClaims) => {
+        admit(claims);
         request.token = claims;
-        done();
       };
       const guard: Guard = (request, _reply, done) => {
-        let claims: AccessTokenClaims | Promise<AccessTokenClaims>;
         try {
-          claims = authenticate(request);
+          const claims = authenticate(request);
+          if (claims instanceof Promise) {
+            claims.then((c) => letThrough(request, c)).then(() => done(), done);
+            return;
+          }
+          letThrough(request, claims);
         } catch (error) {
           done(error as Error);
           return;
         }
-        if (claims instanceof Promise) claims.then((c) => letThrough(request, c, done), done);
-        else letThrough(request, claims, done);
+        done();
       };
       guard[GUARDED_SCOPE] = scope;
       return guard;

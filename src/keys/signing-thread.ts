@@ -72,9 +72,9 @@ export interface SigningThread {
 /**
  * Signs access tokens on a thread of its own. A signature costs 25-60 µs of CPU (by host),
  * a quarter to a half of a token request: off the event loop it runs on the second core
- * while the loop parses and answers the next requests. Not on libuv's pool, where a signature would wait behind
- * argon2 password hashes (tens of ms each) during a burst of logins. Requests made in one
- * turn of the event loop travel as one message.
+ * while the loop parses and answers the next requests. Not on libuv's pool, where a
+ * signature would wait behind argon2 password hashes (tens of ms each) during a burst of
+ * logins. Requests made in one turn of the event loop travel as one message.
  */
 export function startSigningThread(): SigningThread {
   let worker: Worker | undefined;
