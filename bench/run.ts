@@ -148,34 +148,45 @@ interface Contestant {
   run: Run;
 }
 
+/** CPU seconds used so far by a service's threads and by the whole machine. */
+function cpuNow(service: Service) {
+  return { ...service.cpuSeconds(), machine: machineBusySeconds() };
+}
+
+type CpuUse = ReturnType<typeof cpuNow>;
+
 /** Where the CPU of a scenario's requests went, summed over its measured runs. */
 class CpuTally {
   requests = 0;
-  eventLoop = 0;
-  otherThreads = 0;
-  machine = 0;
+  seconds: CpuUse = { eventLoop: 0, otherThreads: 0, machine: 0 };
 
   /** `run`, with the CPU that `service` and the whole machine spend during it counted. */
   counting(service: Service, run: Run): Run {
     return async (seconds) => {
-      const [before, machineBefore] = [service.cpuSeconds(), machineBusySeconds()];
+      const before = cpuNow(service);
       const result = await run(seconds);
-      const after = service.cpuSeconds();
-      this.machine += machineBusySeconds() - machineBefore;
-      this.eventLoop += after.eventLoop - before.eventLoop;
-      this.otherThreads += after.otherThreads - before.otherThreads;
+      const after = cpuNow(service);
+      for (const key of Object.keys(this.seconds) as (keyof CpuUse)[]) {
+        this.seconds[key] += after[key] - before[key];
+      }
       this.requests += result.requests;
       return result;
     };
   }
 
   reset(): void {
-    this.requests = this.eventLoop = this.otherThreads = this.machine = 0;
+    this.requests = 0;
+    this.seconds = { eventLoop: 0, otherThreads: 0, machine: 0 };
   }
 
   /** Microseconds of CPU per request. */
-  perRequest(seconds: number): number {
-    return (seconds / this.requests) * 1e6;
+  perRequest(): CpuUse {
+    const us = (seconds: number) => (seconds / this.requests) * 1e6;
+    return {
+      eventLoop: us(this.seconds.eventLoop),
+      otherThreads: us(this.seconds.otherThreads),
+      machine: us(this.seconds.machine),
+    };
   }
 }
 
@@ -556,6 +567,7 @@ function writeResults({
   workersGain: { c: Ratio; d: Ratio };
   ratios: Ratios | undefined;
 }): void {
+  const [ping, read, token] = [cpu.a.perRequest(), cpu.b.perRequest(), cpu.d.perRequest()];
   const lines = [
     SMOKE ? '# Benchmark smoke run (no targets)' : '# Benchmark results',
     '',
@@ -575,8 +587,8 @@ function writeResults({
     '',
     `- RSS of the Players API after scenarios a–g: ${fmt(rss)} MB.`,
     `- Start (spawn to the first 200 on /health, empty database: migrations, seed, first signing key): ${fmt(startMs)} ms.`,
-    `- CPU per token in d's runs (from /proc): the event loop ${fmt(cpu.d.perRequest(cpu.d.eventLoop))} µs, the process's other threads (the signing thread, with libuv's and V8's helpers) ${fmt(cpu.d.perRequest(cpu.d.otherThreads))} µs; the whole machine ${fmt(cpu.d.perRequest(cpu.d.machine))} µs, wrk included: at that cost ${cpus().length} cores give at most ${fmt((cpus().length * 1e6) / cpu.d.perRequest(cpu.d.machine))} tokens/s.`,
-    `- CPU per request in a's and b's runs: the event loop ${fmt(cpu.a.perRequest(cpu.a.eventLoop), 1)} µs for a ping, ${fmt(cpu.b.perRequest(cpu.b.eventLoop), 1)} µs for a protected read (its Authorization header read, the token checked): b/a by event-loop CPU (a's cost over b's) ${fmt(cpu.a.perRequest(cpu.a.eventLoop) / cpu.b.perRequest(cpu.b.eventLoop), 2)}; the whole machine ${fmt(cpu.a.perRequest(cpu.a.machine), 1)} and ${fmt(cpu.b.perRequest(cpu.b.machine), 1)} µs.`,
+    `- CPU per token in d's runs (from /proc): the event loop ${fmt(token.eventLoop)} µs, the process's other threads (the signing thread, with libuv's and V8's helpers) ${fmt(token.otherThreads)} µs; the whole machine ${fmt(token.machine)} µs, wrk included: at that cost ${cpus().length} cores give at most ${fmt((cpus().length * 1e6) / token.machine)} tokens/s.`,
+    `- CPU per request in a's and b's runs: the event loop ${fmt(ping.eventLoop, 1)} µs for a ping, ${fmt(read.eventLoop, 1)} µs for a protected read (its Authorization header read, the token checked): b/a by event-loop CPU (a's cost over b's) ${fmt(ping.eventLoop / read.eventLoop, 2)}; the whole machine ${fmt(ping.machine, 1)} and ${fmt(read.machine, 1)} µs.`,
     `- WORKERS=2 against one process, median of the rounds' ratios: GET /players/ ${fmt(workersGain.c.median, 2)}×, tokens ${fmt(workersGain.d.median, 2)}×. Two workers share two cores with wrk itself, and one process already signs tokens on the second core.`,
   ];
   if (ratios) {
