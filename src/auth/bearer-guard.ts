@@ -33,7 +33,7 @@ export interface BearerGuardOptions {
   realm: string;
   /** 401 by RFC 6750; 403 for clients of the original proposal (AUTH_FAILURE_STATUS). */
   failureStatus: 401 | 403;
-  /** Extra checks on a verified token, e.g. that its user is still enabled; throws to refuse. */
+  /** Extra checks on a verified token (do its client and user still exist?); throws to refuse. */
   checkSubject?: (claims: AccessTokenClaims) => Promise<void> | void;
   /** Told of each refusal, by RFC 6750 error code (for metrics). */
   onReject?: (reason: string) => void;

@@ -2,6 +2,7 @@ import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import { isUniqueViolation } from '../db/errors.js';
 import { deriveKey, type SecretKeys } from '../keys/secret-key.js';
 import type { Audit } from './audit.js';
+import { clientCache } from './client-cache.js';
 import type { ClientRepository, OAuthClient } from './client-repository.js';
 
 export interface ClientServiceOptions {
@@ -35,11 +36,10 @@ export function generateClientSecret(): string {
 
 export function clientService(options: ClientServiceOptions) {
   const { repository, secrets, now, audit } = options;
-  const cacheTtlMs = options.cacheTtlMs ?? 5000;
+  const cache = clientCache((id) => repository.find(id), options.cacheTtlMs ?? 5000, now);
   const digestKeys = [secrets.current, secrets.previous]
     .filter((s): s is string => s !== undefined)
     .map((s) => deriveKey(s, 'client-secret-digest'));
-  const cache = new Map<string, { client: OAuthClient; until: number }>();
   // Compared against when the client id is unknown, so that case costs what a wrong secret does.
   const dummyDigest = createHmac('sha256', randomBytes(32)).update('').digest();
 
@@ -47,13 +47,11 @@ export function clientService(options: ClientServiceOptions) {
     createHmac('sha256', key).update(secret, 'utf8').digest();
 
   async function find(id: string): Promise<OAuthClient | undefined> {
-    const cached = cache.get(id);
-    if (cached !== undefined && cached.until > now()) return cached.client;
-    const client = await repository.find(id);
-    if (client !== undefined) cache.set(id, { client, until: now() + cacheTtlMs });
-    else cache.delete(id);
-    return client;
+    const held = cache.peek(id);
+    return held !== undefined ? held.client : cache.read(id, false);
   }
+
+  const honoured = (client: OAuthClient | undefined) => client !== undefined && !client.disabled;
 
   function matchingKey(client: OAuthClient | undefined, secret: string): Buffer | undefined {
     const stored =
@@ -86,6 +84,7 @@ export function clientService(options: ClientServiceOptions) {
       updatedAt: at,
     };
     await repository.insert(client);
+    cache.forget(client.id);
     audit('client.created', {
       clientId: client.id,
       origin: client.origin,
@@ -102,7 +101,7 @@ export function clientService(options: ClientServiceOptions) {
 
     /** Drops the cached copy of a client changed by another instance. */
     forgetClient(id: string): void {
-      cache.delete(id);
+      cache.forget(id);
     },
 
     async rotateClientSecret(id: string): Promise<string> {
@@ -116,7 +115,7 @@ export function clientService(options: ClientServiceOptions) {
       ) {
         throw new UnknownClientError(id);
       }
-      cache.delete(id);
+      cache.forget(id);
       options.onChanged?.(id);
       audit('client.secret_rotated', { clientId: id });
       return secret;
@@ -124,9 +123,18 @@ export function clientService(options: ClientServiceOptions) {
 
     async deleteClient(id: string): Promise<void> {
       if (!(await repository.delete(id))) throw new UnknownClientError(id);
-      cache.delete(id);
+      cache.forget(id);
       options.onChanged?.(id);
       audit('client.deleted', { clientId: id });
+    },
+
+    /**
+     * Whether the tokens issued to this client are still honoured: it exists and is enabled.
+     * Answered at once while its record is in memory, so a protected read waits for nothing.
+     */
+    honoursTokensOf(id: string): boolean | Promise<boolean> {
+      const held = cache.peek(id);
+      return held !== undefined ? honoured(held.client) : cache.read(id, true).then(honoured);
     },
 
     /** The client when the secret is right and it is enabled; constant time in the secret. */
@@ -137,7 +145,7 @@ export function clientService(options: ClientServiceOptions) {
       if (key !== digestKeys[0]) {
         // Verified under SECRET_KEY_PREVIOUS: store the digest under the current key.
         await repository.update(id, { secretDigest: digest(secret).toString('base64url') }, now());
-        cache.delete(id);
+        cache.forget(id);
       }
       return client;
     },
@@ -171,7 +179,7 @@ export function clientService(options: ClientServiceOptions) {
         },
         now(),
       );
-      cache.delete(id);
+      cache.forget(id);
       options.onChanged?.(id);
       return undefined;
     },

@@ -15,7 +15,7 @@ import { type AccessTokenClaims, accessTokenIssuer } from './access-token.js';
 import { adminRoutes } from './admin-routes.js';
 import type { Audit } from './audit.js';
 import { bearerGuard } from './bearer-guard.js';
-import { claimedClientId, clientAuthenticator } from './client-auth.js';
+import { claimedClientId, clientAuthenticator, FIRST_PARTY_CLIENT_ID } from './client-auth.js';
 import { clientCredentialsGrant } from './client-credentials-grant.js';
 import type { ClientService } from './client-service.js';
 import { InvalidRequest, OAuthError } from './errors.js';
@@ -116,6 +116,36 @@ export const oauthServer = fp<OAuthServerOptions>(
       return user.disabled ? ('disabled' as const) : ('active' as const);
     };
 
+    // A client's tokens, and its users' tokens, stop working once the client is deleted or
+    // disabled, not at their exp: here at once, elsewhere when the client cache learns of it.
+    const refuseGoneClient = (honoured: boolean) => {
+      if (!honoured)
+        throw new InvalidTokenError("The token's client has been deleted or disabled.");
+    };
+    // A user's tokens stop working the moment the account is disabled.
+    const checkUser = async (claims: AccessTokenClaims) => {
+      const status = await userStatus(claims.sub);
+      if (status === 'missing') throw new InvalidTokenError('The token belongs to no user.');
+      if (status === 'disabled') throw new ProblemError(403, 'account disabled');
+    };
+    // The built-in public client has no record to delete.
+    const clientHonoured = (clientId: string) =>
+      clientId === FIRST_PARTY_CLIENT_ID || clients.honoursTokensOf(clientId);
+    // Synchronous while the client is in memory and the token is a client's own: most reads.
+    function checkTokenHolder(claims: AccessTokenClaims): Promise<void> | undefined {
+      const client = clientHonoured(claims.client_id);
+      if (client instanceof Promise) {
+        return client.then(refuseGoneClient).then(() => {
+          if (isUserToken(claims)) return checkUser(claims);
+        });
+      }
+      refuseGoneClient(client);
+      return isUserToken(claims) ? checkUser(claims) : undefined;
+    }
+    const isGrantActive = async (sub: string, clientId: string) =>
+      (await clientHonoured(clientId)) &&
+      (sub === clientId || (await userStatus(sub)) === 'active');
+
     // One lockout for both kinds of credential; their keys never collide (client: / login:).
     const failures = lockout(options.lockoutStore, options.lockoutPolicy, now);
     const clientAuth = clientAuthenticator({ clients, realm, lockout: failures, audit });
@@ -140,14 +170,7 @@ export const oauthServer = fp<OAuthServerOptions>(
       realm,
       failureStatus: options.failureStatus,
       ...(options.observe && { onReject: options.observe.bearerRejected }),
-      // A user's tokens stop working the moment the account is disabled, not at their exp.
-      checkSubject(claims: AccessTokenClaims) {
-        if (!isUserToken(claims)) return undefined;
-        return userStatus(claims.sub).then((status) => {
-          if (status === 'missing') throw new InvalidTokenError('The token belongs to no user.');
-          if (status === 'disabled') throw new ProblemError(403, 'account disabled');
-        });
-      },
+      checkSubject: checkTokenHolder,
     });
 
     const grants = {
@@ -184,8 +207,7 @@ export const oauthServer = fp<OAuthServerOptions>(
         revocations,
         refreshTokens,
         usernameOf: async (userId) => (await users.findUser(userId))?.username,
-        isSubjectActive: async (sub, clientId) =>
-          sub === clientId || (await userStatus(sub)) === 'active',
+        isGrantActive,
         audit,
       });
     });

@@ -15,8 +15,8 @@ export interface TokenManagementOptions {
   refreshTokens: RefreshTokenService;
   /** The username for a user token's `sub`, for introspection answers. */
   usernameOf: (userId: string) => Promise<string | undefined>;
-  /** False when the token's user is disabled: its tokens are then not active. */
-  isSubjectActive: (sub: string, clientId: string) => Promise<boolean>;
+  /** False when the token's user is disabled or gone, or its client deleted or disabled. */
+  isGrantActive: (sub: string, clientId: string) => Promise<boolean>;
   audit: Audit;
 }
 
@@ -113,8 +113,7 @@ export const tokenManagementRoutes: FastifyPluginAsyncTypebox<TokenManagementOpt
       if (!mayLook) return { active: false };
       if (found.kind === 'access_token') {
         const { claims } = found;
-        if (!(await options.isSubjectActive(claims.sub, claims.client_id)))
-          return { active: false };
+        if (!(await options.isGrantActive(claims.sub, claims.client_id))) return { active: false };
         const username =
           claims.sub === claims.client_id ? undefined : await options.usernameOf(claims.sub);
         return {
@@ -132,7 +131,7 @@ export const tokenManagementRoutes: FastifyPluginAsyncTypebox<TokenManagementOpt
         };
       }
       const { grant } = found;
-      if (!(await options.isSubjectActive(grant.userId, grant.clientId))) return { active: false };
+      if (!(await options.isGrantActive(grant.userId, grant.clientId))) return { active: false };
       const username = await options.usernameOf(grant.userId);
       return {
         active: true,

@@ -54,7 +54,7 @@ describe('two instances on one PostgreSQL and one Redis', { timeout: 180_000 }, 
       BOOTSTRAP_CLIENT_ID: CLIENT.id,
       BOOTSTRAP_CLIENT_SECRET: CLIENT.secret,
       BOOTSTRAP_CLIENT_SCOPES: 'write admin',
-      RATE_LIMIT_TOKEN_PER_CLIENT: '6',
+      RATE_LIMIT_TOKEN_PER_CLIENT: '8',
       RATE_LIMIT_WRITES_PER_CLIENT: '0',
     };
     // Both start at once on an empty schema: migrations and the first key must not race.
@@ -148,6 +148,31 @@ describe('two instances on one PostgreSQL and one Redis', { timeout: 180_000 }, 
     assert.equal(again.status, 403);
   });
 
+  test('a client deleted on A: its tokens are refused on B within a second', async () => {
+    const admin = (await json(token(a, 'grant_type=client_credentials&scope=admin'))).access_token;
+    const made = await json(
+      fetch(`${a.url}/admin/clients`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'short-lived', scopes: ['write'] }),
+      }),
+    );
+    const auth = basic(made.client.id, made.client_secret);
+    const access = (await json(token(b, 'grant_type=client_credentials', auth))).access_token;
+    assert.equal(await status(b, '/protected', access), 200, 'B holds the client in memory');
+    const deleted = await fetch(`${a.url}/admin/clients/${made.client.id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    assert.equal(deleted.status, 204);
+    // B's copy would otherwise last 5 s: the change reaches it through Redis.
+    const took = await eventually(
+      async () => (await status(b, '/protected', access)) === 401,
+      1000,
+    );
+    assert.ok(took <= 1000);
+  });
+
   test('rate limits count across both instances', async () => {
     const admin = (await json(token(b, 'grant_type=client_credentials&scope=admin'))).access_token;
     const made = await json(
@@ -159,14 +184,14 @@ describe('two instances on one PostgreSQL and one Redis', { timeout: 180_000 }, 
     );
     const auth = basic(made.client.id, made.client_secret);
     const statuses: number[] = [];
-    for (let i = 0; i < 8; i++)
+    for (let i = 0; i < 10; i++)
       statuses.push(
         (await token(i % 2 === 0 ? a : b, 'grant_type=client_credentials', auth)).status,
       );
     assert.deepEqual(
       statuses,
-      [200, 200, 200, 200, 200, 200, 429, 429],
-      'six per window in all, not six per instance',
+      [200, 200, 200, 200, 200, 200, 200, 200, 429, 429],
+      'eight per window in all, not eight per instance',
     );
   });
 
