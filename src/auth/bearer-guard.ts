@@ -83,26 +83,22 @@ export const bearerGuard = fp<BearerGuardOptions>(
       return token;
     }
 
+    // Whatever the subject check returns is awaited: a check that answers later must never be
+    // skipped.
+    const checked = (claims: AccessTokenClaims): AccessTokenClaims | Promise<AccessTokenClaims> => {
+      const pending = checkSubject?.(claims);
+      return pending === undefined ? claims : Promise.resolve(pending).then(() => claims);
+    };
+
     /** The token's claims, at once when nothing had to wait (a cached token, no subject lookup). */
     function authenticate(request: FastifyRequest): AccessTokenClaims | Promise<AccessTokenClaims> {
       try {
         // The token's syntax is checked by the verifier, after its cache: a token found there
         // is byte for byte one that passed every check.
         const verified = verifier.verifyBearer(bearerToken(request));
-        const checked = (
-          claims: AccessTokenClaims,
-        ): AccessTokenClaims | Promise<AccessTokenClaims> => {
-          const pending = checkSubject?.(claims);
-          // Whatever it returns is awaited: a check that answers later must never be skipped.
-          return pending === undefined
-            ? claims
-            : Promise.resolve(pending)
-                .then(() => claims)
-                .catch(refuse);
-        };
-        return verified instanceof Promise
-          ? verified.catch(refuse).then(checked)
-          : checked(verified);
+        const claims = verified instanceof Promise ? verified.then(checked) : checked(verified);
+        // Refusals thrown at once or later, by the verifier or the subject check, alike.
+        return claims instanceof Promise ? claims.catch(refuse) : claims;
       } catch (error) {
         return refuse(error);
       }

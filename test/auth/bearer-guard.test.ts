@@ -90,10 +90,6 @@ describe('bearer protection (RFC 6750)', () => {
   });
 
   test('a subject check is awaited whatever it returns: a refusal that comes later stands', async () => {
-    const claims: AccessTokenClaims = {
-      ...{ iss: 'https://issuer.test', aud: 'api', jti: 'jti-1', iat: 0, exp: 0 },
-      ...{ sub: 'user-1', client_id: 'client-1', scope: 'write' },
-    };
     // A thenable that is not a native promise, answering on a later turn.
     const later = (refusal?: Error) =>
       ({
@@ -101,29 +97,53 @@ describe('bearer protection (RFC 6750)', () => {
         then: (resolve: () => void, reject: (error: Error) => void) =>
           setTimeout(() => (refusal ? reject(refusal) : resolve()), 1),
       }) as unknown as Promise<void>;
-    const call = async (check: () => Promise<void>) => {
-      const app = Fastify();
-      app.addSchema(Problem);
-      await app.register(errorHandler);
-      // The guard is what is tested: the verifier only hands it a verified token's claims.
-      await app.register(bearerGuard, {
-        verifier: { verifyBearer: () => claims, forgetSubject: () => {} },
-        realm: 'test',
-        failureStatus: 401,
-        checkSubject: check,
-      });
-      app.get('/write', { onRequest: app.requireScope('write') }, async () => ({ ok: true }));
-      const response = await app.inject({ url: '/write', headers: { authorization: 'Bearer t' } });
-      await app.close();
-      return response;
-    };
-
-    const refused = await call(() => later(new InvalidTokenError('The token belongs to no user.')));
+    const refused = await guarded(() =>
+      later(new InvalidTokenError('The token belongs to no user.')),
+    );
     assert.equal(refused.statusCode, 401);
     assert.match(String(refused.headers['www-authenticate']), /error="invalid_token"/);
-    assert.equal((await call(() => later())).statusCode, 200);
+    assert.equal((await guarded(() => later())).statusCode, 200);
+  });
+
+  test('a subject check that refuses at once: 401 for a cached and a first-seen token alike', async () => {
+    const refuse = () => {
+      throw new InvalidTokenError("The token's client has been deleted or disabled.");
+    };
+    for (const firstSeen of [false, true]) {
+      const refused = await guarded(refuse, firstSeen);
+      assert.equal(refused.statusCode, 401, `first seen: ${firstSeen}`);
+      assert.match(String(refused.headers['www-authenticate']), /error="invalid_token"/);
+    }
   });
 });
+
+/**
+ * GET /write behind the guard alone, with `check` as its subject check. The guard is what
+ * is tested: the verifier only hands it a verified token's claims, at once as for a cached
+ * token, or through a promise as for one seen the first time.
+ */
+async function guarded(check: () => Promise<void> | undefined, firstSeen = false) {
+  const claims: AccessTokenClaims = {
+    ...{ iss: 'https://issuer.test', aud: 'api', jti: 'jti-1', iat: 0, exp: 0 },
+    ...{ sub: 'user-1', client_id: 'client-1', scope: 'write' },
+  };
+  const app = Fastify();
+  app.addSchema(Problem);
+  await app.register(errorHandler);
+  await app.register(bearerGuard, {
+    verifier: {
+      verifyBearer: () => (firstSeen ? Promise.resolve(claims) : claims),
+      forgetSubject: () => {},
+    },
+    realm: 'test',
+    failureStatus: 401,
+    checkSubject: check,
+  });
+  app.get('/write', { onRequest: app.requireScope('write') }, async () => ({ ok: true }));
+  const response = await app.inject({ url: '/write', headers: { authorization: 'Bearer t' } });
+  await app.close();
+  return response;
+}
 
 /** A token from a second client that holds only `scopes` (space-separated, may be empty). */
 async function startScopedToken(

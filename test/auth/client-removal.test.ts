@@ -63,6 +63,7 @@ describe("a deleted or disabled client's tokens", () => {
     const gone = await newClient();
     const own = await t.token(undefined, gone);
     const users = await userToken(gone);
+    const unseen = await t.token(undefined, gone);
     for (const token of [own, users]) {
       assert.equal((await read(token)).statusCode, 200);
       assert.equal((await introspect(token)).active, true);
@@ -80,6 +81,7 @@ describe("a deleted or disabled client's tokens", () => {
       assert.equal((await write(token, 93)).statusCode, 401);
       assert.deepEqual(await introspect(token), { active: false });
     }
+    assert.equal((await read(unseen)).statusCode, 401, 'a token first shown after: 401, not 500');
     assert.equal((await t.app.inject({ url: '/players/squadnumber/93' })).statusCode, 404);
     assert.equal((await read(await t.token())).statusCode, 200, 'another client still works');
     assert.equal((await read(await userToken())).statusCode, 200, 'the public client too');
