@@ -17,7 +17,9 @@ const USAGE = `usage: players-api <command>
   clients create --name NAME [--scopes "write admin"]   prints the secret once
   clients list
   clients rotate-secret ID                              prints the new secret once
-  clients delete ID
+  clients delete ID                                     its tokens are refused from then on
+  clients disable ID                                    no new tokens; the ones it holds refused
+  clients enable ID
   users create --username NAME [--password P] [--full-name F] [--scopes "write"]
                           without --password, the password is read from standard input
   users disable NAME      refuses logins, revokes refresh tokens, blocks live access tokens
@@ -89,6 +91,14 @@ const commands: Record<string, Command> = {
     const id = argument(args, 'client id');
     await clients.deleteClient(id);
     print(`deleted client ${id}`);
+  },
+  async 'clients disable'({ clients }, args) {
+    const client = await clients.setClientDisabled(argument(args, 'client id'), true);
+    print(`disabled client ${client.id}: no new tokens, the ones it holds refused`);
+  },
+  async 'clients enable'({ clients }, args) {
+    const client = await clients.setClientDisabled(argument(args, 'client id'), false);
+    print(`enabled client ${client.id}`);
   },
   async 'users create'({ users }, _args, options) {
     if (!options.username) throw new UsageError('users create needs --username');

@@ -10,7 +10,7 @@ const field = (output: string, name: string) =>
   new RegExp(`${name}:\\s+(\\S+)`).exec(output)?.[1] ?? '';
 
 describe('admin command line', () => {
-  test('clients create, list, rotate-secret, delete; keys rotate, list; migrate, seed', async () => {
+  test('clients create, list, rotate-secret, disable, enable, delete; keys rotate, list; migrate, seed', async () => {
     const { dir, cleanup } = tempDir();
     assert.match(cli(dir, 'migrate').stdout, /applied 001_players/);
     assert.match(cli(dir, 'migrate').stdout, /already up to date/);
@@ -43,7 +43,19 @@ describe('admin command line', () => {
     const again = await buildApp({ config: testConfig({}, dir), logger: false });
     assert.equal(await tokenStatus(again, secret), 401);
     assert.equal(await tokenStatus(again, rotated), 200);
+    const disabled = cli(dir, 'clients', 'disable', id);
+    assert.match(disabled.stdout, /disabled client/);
+    assert.match(cli(dir, 'clients', 'list').stdout, new RegExp(`${id}\\t.*\\tdisabled\\t`));
+    // The server learns of another process's change when its 5 s copy of the client expires.
     await again.close();
+    const third = await buildApp({ config: testConfig({}, dir), logger: false });
+    assert.equal(await tokenStatus(third, rotated), 401);
+    assert.match(cli(dir, 'clients', 'enable', id).stdout, /enabled client/);
+    await third.close();
+    const fourth = await buildApp({ config: testConfig({}, dir), logger: false });
+    assert.equal(await tokenStatus(fourth, rotated), 200);
+    await fourth.close();
+    assert.equal(cli(dir, 'clients', 'disable', 'no-such-client').code, 1);
 
     const keysBefore = cli(dir, 'keys', 'list').stdout.trim().split('\n');
     assert.equal(keysBefore.length, 1);
@@ -68,7 +80,7 @@ describe('admin command line', () => {
 });
 
 describe('clients made at start', () => {
-  test('BOOTSTRAP_CLIENT_* creates the client, then updates its secret and scopes', async () => {
+  test('BOOTSTRAP_CLIENT_* creates the client, then updates its secret and scopes, never re-enables it', async () => {
     const { dir, cleanup } = tempDir();
     const env = {
       BOOTSTRAP_CLIENT_ID: 'boot',
@@ -95,7 +107,12 @@ describe('clients made at start', () => {
       (await token(second, changed.BOOTSTRAP_CLIENT_SECRET)).json().scope,
       'write admin',
     );
+    // A disabled bootstrap client stays disabled across restarts: an operator's decision.
+    await second.services.clients.setClientDisabled('boot', true);
     await second.close();
+    const third = await buildApp({ config: testConfig(changed, dir), logger: false });
+    assert.equal((await token(third, changed.BOOTSTRAP_CLIENT_SECRET)).statusCode, 401);
+    await third.close();
     cleanup();
   });
 

@@ -130,6 +130,26 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
 
   for (const action of ['disable', 'enable'] as const) {
     app.post(
+      `/admin/clients/:id/${action}`,
+      {
+        onRequest,
+        schema: {
+          tags,
+          summary:
+            action === 'disable'
+              ? 'Disable a client: no new tokens, and the ones it holds are refused'
+              : 'Enable a client',
+          params: IdParams,
+          response: { 200: ClientView, ...errors },
+        },
+      },
+      async (request) =>
+        clientView(await found(clients.setClientDisabled(request.params.id, action === 'disable'))),
+    );
+  }
+
+  for (const action of ['disable', 'enable'] as const) {
+    app.post(
       `/admin/users/:username/${action}`,
       {
         onRequest,

@@ -121,6 +121,20 @@ export function clientService(options: ClientServiceOptions) {
       return secret;
     },
 
+    /**
+     * A disabled client gets no tokens, and the tokens it holds are refused until it is
+     * enabled again (as deleting would, but reversible): for a client under suspicion.
+     */
+    async setClientDisabled(id: string, disabled: boolean): Promise<OAuthClient> {
+      if (!(await repository.update(id, { disabled }, now()))) throw new UnknownClientError(id);
+      cache.forget(id);
+      options.onChanged?.(id);
+      audit(disabled ? 'client.disabled' : 'client.enabled', { clientId: id });
+      const client = await repository.find(id);
+      if (client === undefined) throw new UnknownClientError(id);
+      return client;
+    },
+
     async deleteClient(id: string): Promise<void> {
       if (!(await repository.delete(id))) throw new UnknownClientError(id);
       cache.forget(id);
@@ -174,7 +188,6 @@ export function clientService(options: ClientServiceOptions) {
         id,
         {
           scopes,
-          disabled: false,
           ...(secret !== undefined && { secretDigest: digest(secret).toString('base64url') }),
         },
         now(),

@@ -46,6 +46,19 @@ describe('admin API (scope admin)', () => {
       .client_secret;
     assert.equal((await issue(client_secret)).statusCode, 401);
     assert.equal((await issue(rotated)).statusCode, 200);
+    const held = (await issue(rotated)).json().access_token;
+    const heldStatus = async () =>
+      (await t.app.inject({ url: '/protected', headers: { authorization: `Bearer ${held}` } }))
+        .statusCode;
+    const suspended = await call('POST', `/admin/clients/${client.id}/disable`);
+    assert.equal(suspended.statusCode, 200);
+    assert.equal(suspended.json().disabled, true);
+    assert.equal((await issue(rotated)).statusCode, 401);
+    assert.equal(await heldStatus(), 401, 'the tokens it holds are refused');
+    assert.equal((await call('POST', `/admin/clients/${client.id}/enable`)).json().disabled, false);
+    assert.equal((await issue(rotated)).statusCode, 200);
+    assert.equal(await heldStatus(), 200, 'and honoured again once enabled');
+    assert.equal((await call('POST', '/admin/clients/nobody/disable')).statusCode, 404);
     assert.equal((await call('DELETE', `/admin/clients/${client.id}`)).statusCode, 204);
     assert.equal((await issue(rotated)).statusCode, 401);
     assert.equal((await call('DELETE', `/admin/clients/${client.id}`)).statusCode, 404);
