@@ -319,22 +319,35 @@ async function startOidcProvider() {
   return { api, contestants };
 }
 
-/** The framework's own cost of scenario d (see bench/fastify-alone.ts): what bounds d. */
-async function startFastifyAlone() {
+/**
+ * The framework's own cost of scenario d (see bench/fastify-alone.ts): Fastify answering d's
+ * request with a fixed body (j.d), and with a token signed on our signing thread (j.s).
+ */
+async function startFastifyAlone(sign: boolean) {
+  const port = sign ? '9301' : '9300';
   const api = await startService({
-    name: 'Fastify alone',
+    name: sign ? 'Fastify + signature' : 'Fastify alone',
     command: process.execPath,
-    args: [...NODE_FLAGS, '--import', 'tsx', join(ROOT, 'bench', 'fastify-alone.ts'), '9300'],
+    args: [
+      ...NODE_FLAGS,
+      '--import',
+      'tsx',
+      join(ROOT, 'bench', 'fastify-alone.ts'),
+      port,
+      ...(sign ? ['sign'] : []),
+    ],
     env: {},
     cwd: ROOT,
-    url: 'http://127.0.0.1:9300',
+    url: `http://127.0.0.1:${port}`,
     readyPath: '/health',
   });
   const contestants: Contestant[] = [
     {
-      id: 'j.d',
+      id: sign ? 'j.s' : 'j.d',
       name: api.name,
-      scenario: 'POST /auth/token: form parsed, fixed 532-byte answer, no work',
+      scenario: sign
+        ? 'POST /auth/token: form parsed, an EdDSA at+jwt signed on our signing thread, no other work'
+        : 'POST /auth/token: form parsed, fixed 532-byte answer, no work',
       run: ourTokenRequests(api.url),
     },
   ];
@@ -437,6 +450,7 @@ const ORDER = [
   'h.d',
   'i.d',
   'j.d',
+  'j.s',
   'e',
   'h.e',
 ];
@@ -459,8 +473,9 @@ async function main(): Promise<void> {
     running.push(workers);
     const fastapi = SMOKE ? undefined : await startFastapi(peersDir);
     const oidc = SMOKE ? undefined : await startOidcProvider();
-    const alone = await startFastifyAlone();
-    for (const peer of [fastapi, oidc, alone]) if (peer) running.push(peer.api);
+    const alone = await startFastifyAlone(false);
+    const signing = await startFastifyAlone(true);
+    for (const peer of [fastapi, oidc, alone, signing]) if (peer) running.push(peer.api);
     // What a request costs in CPU, apart from throughput: a token (event loop, signing
     // thread, the rest of the machine), and a protected read against a ping.
     const cpu = { a: new CpuTally(), b: new CpuTally(), d: new CpuTally() };
@@ -485,6 +500,7 @@ async function main(): Promise<void> {
       ...(fastapi?.contestants ?? []),
       ...(oidc?.contestants ?? []),
       ...alone.contestants,
+      ...signing.contestants,
     ].sort((x, y) => ORDER.indexOf(x.id) - ORDER.indexOf(y.id));
     // The warm-up's CPU (the JIT compiling the hot paths) is not a request's cost.
     const results = await rounds(contestants, () => {
@@ -521,6 +537,8 @@ async function main(): Promise<void> {
               dOverOidc: roundRatio(results, 'd', 'i.d'),
               aloneOverFastapi: roundRatio(results, 'j.d', 'h.d'),
               dOverAlone: roundRatio(results, 'd', 'j.d'),
+              signingOverFastapi: roundRatio(results, 'j.s', 'h.d'),
+              dOverSigning: roundRatio(results, 'd', 'j.s'),
               cOverFastapi: roundRatio(results, 'c', 'h.c'),
               eOverFastapi: roundRatio(results, 'e', 'h.e'),
               gP99OverC: roundRatio(results, 'g', 'c', (r) => r.p99ms),
@@ -547,6 +565,9 @@ interface Ratios {
   /** Fastify alone answering d's request without doing its work, against FastAPI's d. */
   aloneOverFastapi: Ratio;
   dOverAlone: Ratio;
+  /** Fastify whose only work is the token's signature, against FastAPI's d. */
+  signingOverFastapi: Ratio;
+  dOverSigning: Ratio;
   cOverFastapi: Ratio;
   eOverFastapi: Ratio;
   gP99OverC: Ratio;
@@ -576,7 +597,7 @@ function writeResults({
     `- Machine: ${machine()}; the load generator runs on the same machine.`,
     `- Every scenario but f runs in rounds: each in turn (every other round in reverse order), ${ROUNDS} round${ROUNDS > 1 ? 's' : ''} of ${ROUND_SECONDS} s after a ${WARMUP_SECONDS} s warm-up, so that what a ratio compares was measured seconds apart (this machine's speed moves by 20-40% from one run to the next, seconds apart). The table lists the scenarios in the order of the first round, each with its median round (all rounds in the last column); a ratio is the median of the rounds' ratios, each round's ratio is in the targets' last column. f: ${WARMUP_SECONDS} s warm-up, then ${SECONDS} s. wrk with 2 threads and 32 connections unless the scenario says otherwise.`,
     '- Players API: one Node process (`node --max-semi-space-size=8 dist/server.js`, `MALLOC_ARENA_MAX=2`, as `npm start` runs it), SQLite, `LOG_LEVEL=warn` (no per-request log lines, as the peers run with access logs off), rate limits off (`RATE_LIMIT_*=0`: one address would only measure 429s), everything else default (argon2id m=19 MiB t=2, EdDSA tokens, SQLite `synchronous=FULL` with the player writes of one event-loop turn sharing a commit).',
-    "- FastAPI reference: `../shared/reference/fastapi-seed/run.sh`, one uvicorn worker. oidc-provider: `../shared/reference/oidc-provider-peer/run.sh`. Fastify alone: `bench/fastify-alone.ts`, Fastify 5 with none of our plugins answering d's request with a fixed body, the framework's own share of d.",
+    "- FastAPI reference: `../shared/reference/fastapi-seed/run.sh`, one uvicorn worker. oidc-provider: `../shared/reference/oidc-provider-peer/run.sh`. Fastify alone: `bench/fastify-alone.ts`, Fastify 5 with none of our plugins answering d's request with a fixed body, the framework's own share of d; with `sign`, the same but with an EdDSA token signed on our signing thread (fixed claims but for jti and iat), the floor of any Fastify endpoint that signs.",
     '',
     '| id | server | scenario | req/s | p50 ms | p99 ms | errors | rounds (req/s) |',
     '|---|---|---|---:|---:|---:|---:|---|',
@@ -614,7 +635,7 @@ function writeResults({
       target('RSS MB', rss, 150, false),
       target('start ms', startMs, 1000, false),
       '',
-      `What bounds d / FastAPI d: Fastify alone (j.d), answering the same request with a fixed body and none of the work, reached ${fmt(ratios.aloneOverFastapi.median, 2)}× FastAPI's d; our d was ${fmt(ratios.dOverAlone.median, 2)} of that framework-only rate.`,
+      `What bounds d / FastAPI d: Fastify alone (j.d), answering the same request with a fixed body and none of the work, reached ${fmt(ratios.aloneOverFastapi.median, 2)}× FastAPI's d; our d was ${fmt(ratios.dOverAlone.median, 2)} of that framework-only rate. Fastify whose only work is an Ed25519 signature on our signing thread (j.s) reached ${fmt(ratios.signingOverFastapi.median, 2)}× FastAPI's d (rounds ${ratios.signingOverFastapi.rounds.map((x) => fmt(x, 2)).join(' / ')}): no endpoint on this framework that signs such tokens can go past that; our d was ${fmt(ratios.dOverSigning.median, 2)} of it.`,
       '',
       `Keycloak and Ory Hydra are not run here (no container engine); their published figures are in the README's comparison.`,
     );
