@@ -42,6 +42,23 @@ describe('signing thread', () => {
     });
   }
 
+  test('EdDSA: libsodium (used where installed) and OpenSSL make the very same signatures', async () => {
+    const openssl = startSigningThread({ sodium: null });
+    const missing = startSigningThread({ sodium: '/nowhere/sodium-native' });
+    try {
+      const { signing, publicKey } = keyPair('EdDSA');
+      for (const input of ['header.payload', 'another.input', 'é'.repeat(600)]) {
+        const signature = await thread.sign(signing, input);
+        assert.equal(signature, await openssl.sign(signing, input), 'RFC 8032 is deterministic');
+        assert.equal(signature, await missing.sign(signing, input), 'no libsodium: OpenSSL');
+        assert.ok(verifies('EdDSA', publicKey, input, signature));
+      }
+    } finally {
+      await openssl.close();
+      await missing.close();
+    }
+  });
+
   test('many requests in one turn, under two keys, each get the signature of their own input', async () => {
     const a = keyPair('EdDSA');
     const b = keyPair('ES256');
