@@ -117,7 +117,10 @@ export interface SigningThread {
  * signature would wait behind argon2 password hashes (tens of ms each) during a burst of
  * logins. Requests made in one turn of the event loop travel as one message.
  */
-export function startSigningThread(options: { sodium?: string | null } = {}): SigningThread {
+export function startSigningThread(
+  /** `sodium`: the path of sodium-native, found by default; null signs with OpenSSL alone. */
+  options: { sodium?: string | null } = {},
+): SigningThread {
   const sodium = options.sodium === undefined ? sodiumLocation() : options.sodium;
   let worker: Worker | undefined;
   let closed = false;
