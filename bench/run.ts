@@ -420,6 +420,10 @@ const fmt = (n: number, digits = 0) => n.toFixed(digits);
 
 const ratioDigits = (n: number) => (n < 10 ? 2 : 0);
 
+/** Each round's ratio, as precise as their median is shown. */
+const roundsOf = (ratio: Ratio) =>
+  ratio.rounds.map((x) => fmt(x, ratioDigits(ratio.median))).join(' / ');
+
 function target(
   label: string,
   value: number | Ratio,
@@ -429,10 +433,7 @@ function target(
 ): string {
   const measured = typeof value === 'number' ? value : value.median;
   const met = atLeast ? measured >= limit : measured <= limit;
-  const rounds =
-    typeof value === 'number'
-      ? ''
-      : value.rounds.map((x) => fmt(x, ratioDigits(measured))).join(' / ');
+  const rounds = typeof value === 'number' ? '' : roundsOf(value);
   return `| ${label} | ${fmt(measured, ratioDigits(measured))}${unit} | ${atLeast ? '≥' : '≤'} ${limit}${unit} | ${met ? 'met' : '**missed**'} | ${rounds} |`;
 }
 
@@ -597,7 +598,7 @@ function writeResults({
     `- Machine: ${machine()}; the load generator runs on the same machine.`,
     `- Every scenario but f runs in rounds: each in turn (every other round in reverse order), ${ROUNDS} round${ROUNDS > 1 ? 's' : ''} of ${ROUND_SECONDS} s after a ${WARMUP_SECONDS} s warm-up, so that what a ratio compares was measured seconds apart (this machine's speed moves by 20-40% from one run to the next, seconds apart). The table lists the scenarios in the order of the first round, each with its median round (all rounds in the last column); a ratio is the median of the rounds' ratios, each round's ratio is in the targets' last column. f: ${WARMUP_SECONDS} s warm-up, then ${SECONDS} s. wrk with 2 threads and 32 connections unless the scenario says otherwise.`,
     '- Players API: one Node process (`node --max-semi-space-size=8 dist/server.js`, `MALLOC_ARENA_MAX=2`, as `npm start` runs it), SQLite, `LOG_LEVEL=warn` (no per-request log lines, as the peers run with access logs off), rate limits off (`RATE_LIMIT_*=0`: one address would only measure 429s), everything else default (argon2id m=19 MiB t=2, EdDSA tokens, SQLite `synchronous=FULL` with the player writes of one event-loop turn sharing a commit).',
-    "- FastAPI reference: `../shared/reference/fastapi-seed/run.sh`, one uvicorn worker. oidc-provider: `../shared/reference/oidc-provider-peer/run.sh`. Fastify alone: `bench/fastify-alone.ts`, Fastify 5 with none of our plugins answering d's request with a fixed body, the framework's own share of d; with `sign`, the same but with an EdDSA token signed on our signing thread (fixed claims but for jti and iat), the floor of any Fastify endpoint that signs.",
+    "- FastAPI reference: `../shared/reference/fastapi-seed/run.sh`, one uvicorn worker. oidc-provider: `../shared/reference/oidc-provider-peer/run.sh`. Fastify alone: `bench/fastify-alone.ts`, Fastify 5 with none of our plugins answering d's request with a fixed body, the framework's own share of d; with `sign`, the same but with an EdDSA token made by our issuer and signed on our signing thread (fixed claims but for jti and iat), the floor of any Fastify endpoint that signs.",
     '',
     '| id | server | scenario | req/s | p50 ms | p99 ms | errors | rounds (req/s) |',
     '|---|---|---|---:|---:|---:|---:|---|',
@@ -635,7 +636,7 @@ function writeResults({
       target('RSS MB', rss, 150, false),
       target('start ms', startMs, 1000, false),
       '',
-      `What bounds d / FastAPI d: Fastify alone (j.d), answering the same request with a fixed body and none of the work, reached ${fmt(ratios.aloneOverFastapi.median, 2)}× FastAPI's d; our d was ${fmt(ratios.dOverAlone.median, 2)} of that framework-only rate. Fastify whose only work is an Ed25519 signature on our signing thread (j.s) reached ${fmt(ratios.signingOverFastapi.median, 2)}× FastAPI's d (rounds ${ratios.signingOverFastapi.rounds.map((x) => fmt(x, 2)).join(' / ')}): no endpoint on this framework that signs such tokens can go past that; our d was ${fmt(ratios.dOverSigning.median, 2)} of it.`,
+      `What bounds d / FastAPI d: Fastify alone (j.d), answering the same request with a fixed body and none of the work, reached ${fmt(ratios.aloneOverFastapi.median, 2)}× FastAPI's d; our d was ${fmt(ratios.dOverAlone.median, 2)} of that framework-only rate. Fastify whose only work is an Ed25519 signature on our signing thread (j.s) reached ${fmt(ratios.signingOverFastapi.median, 2)}× FastAPI's d (rounds ${roundsOf(ratios.signingOverFastapi)}): no endpoint on this framework that signs such tokens can go past that; our d was ${fmt(ratios.dOverSigning.median, 2)} of it.`,
       '',
       `Keycloak and Ory Hydra are not run here (no container engine); their published figures are in the README's comparison.`,
     );
