@@ -109,6 +109,15 @@ export async function startTestApp(
   };
 }
 
+/** The status of `GET /protected` with `token` as the bearer. */
+export async function protectedStatus(app: FastifyInstance, token: string): Promise<number> {
+  const response = await app.inject({
+    url: '/protected',
+    headers: { authorization: `Bearer ${token}` },
+  });
+  return response.statusCode;
+}
+
 export const newPlayer = (squadNumber: number, extra: Record<string, unknown> = {}) => ({
   firstName: 'Test',
   lastName: `Player ${squadNumber}`,

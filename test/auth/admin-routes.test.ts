@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { basic, startTestApp } from '../helpers.js';
+import { basic, protectedStatus, startTestApp } from '../helpers.js';
 
 describe('admin API (scope admin)', () => {
   test('clients, users and keys through HTTP; other scopes get 403', async () => {
@@ -47,17 +47,14 @@ describe('admin API (scope admin)', () => {
     assert.equal((await issue(client_secret)).statusCode, 401);
     assert.equal((await issue(rotated)).statusCode, 200);
     const held = (await issue(rotated)).json().access_token;
-    const heldStatus = async () =>
-      (await t.app.inject({ url: '/protected', headers: { authorization: `Bearer ${held}` } }))
-        .statusCode;
     const suspended = await call('POST', `/admin/clients/${client.id}/disable`);
     assert.equal(suspended.statusCode, 200);
     assert.equal(suspended.json().disabled, true);
     assert.equal((await issue(rotated)).statusCode, 401);
-    assert.equal(await heldStatus(), 401, 'the tokens it holds are refused');
+    assert.equal(await protectedStatus(t.app, held), 401, 'the tokens it holds are refused');
     assert.equal((await call('POST', `/admin/clients/${client.id}/enable`)).json().disabled, false);
     assert.equal((await issue(rotated)).statusCode, 200);
-    assert.equal(await heldStatus(), 200, 'and honoured again once enabled');
+    assert.equal(await protectedStatus(t.app, held), 200, 'and honoured again once enabled');
     assert.equal((await call('POST', '/admin/clients/nobody/disable')).statusCode, 404);
     assert.equal((await call('DELETE', `/admin/clients/${client.id}`)).statusCode, 204);
     assert.equal((await issue(rotated)).statusCode, 401);

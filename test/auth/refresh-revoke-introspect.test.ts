@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { basic, startTestApp, type TestApp, testClock } from '../helpers.js';
+import { basic, protectedStatus, startTestApp, type TestApp, testClock } from '../helpers.js';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 const PASSWORD = 'a long enough passphrase';
@@ -28,9 +28,6 @@ async function login(t: TestApp) {
 
 const refresh = (t: TestApp, token: string, extra = '') =>
   post(t, '/auth/token', `grant_type=refresh_token&refresh_token=${enc(token)}${extra}`);
-const protectedStatus = async (t: TestApp, token: string) =>
-  (await t.app.inject({ url: '/protected', headers: { authorization: `Bearer ${token}` } }))
-    .statusCode;
 
 describe('refresh tokens', () => {
   let t: TestApp;
@@ -47,7 +44,7 @@ describe('refresh tokens', () => {
     const pair = second.json();
     assert.notEqual(pair.refresh_token, first.refresh_token);
     assert.notEqual(pair.access_token, first.access_token);
-    assert.equal(await protectedStatus(t, pair.access_token), 200);
+    assert.equal(await protectedStatus(t.app, pair.access_token), 200);
     const third = await refresh(t, pair.refresh_token);
     assert.equal(third.statusCode, 200);
   });
@@ -179,7 +176,7 @@ describe('revocation (RFC 7009) and introspection (RFC 7662)', () => {
 
   test('a revoked access token fails on the very next request', async () => {
     const token = await t.token();
-    assert.equal(await protectedStatus(t, token), 200);
+    assert.equal(await protectedStatus(t.app, token), 200);
     const revoked = await post(
       t,
       '/auth/revoke',
@@ -188,7 +185,7 @@ describe('revocation (RFC 7009) and introspection (RFC 7662)', () => {
     );
     assert.equal(revoked.statusCode, 200);
     assert.equal(revoked.body, '');
-    assert.equal(await protectedStatus(t, token), 401);
+    assert.equal(await protectedStatus(t.app, token), 401);
     assert.deepEqual(await introspect(token), { active: false });
     const row = await t.app.services.database.db.selectFrom('revoked_tokens').selectAll().execute();
     assert.equal(row.length, 1, 'kept in the database for other instances and restarts');
@@ -217,7 +214,7 @@ describe('revocation (RFC 7009) and introspection (RFC 7662)', () => {
     const refused = await post(t, '/auth/revoke', `token=${enc(mine)}`, as(other));
     assert.equal(refused.statusCode, 400);
     assert.equal(refused.json().error, 'unauthorized_client');
-    assert.equal(await protectedStatus(t, mine), 200, 'still valid');
+    assert.equal(await protectedStatus(t.app, mine), 200, 'still valid');
   });
 
   test('introspection: own tokens, any with the introspect scope, active:false otherwise', async () => {

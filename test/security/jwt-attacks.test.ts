@@ -10,7 +10,14 @@ import {
 import { after, before, describe, test } from 'node:test';
 import { exportJWK, SignJWT } from 'jose';
 import { createServices } from '../../src/services.js';
-import { basic, newPlayer, startTestApp, type TestApp, testClock } from '../helpers.js';
+import {
+  basic,
+  newPlayer,
+  protectedStatus,
+  startTestApp,
+  type TestApp,
+  testClock,
+} from '../helpers.js';
 
 const b64 = (value: unknown) =>
   Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
@@ -153,14 +160,10 @@ describe('JWT attacks: every forged token gets 401 invalid_token', () => {
     await expectRejected(await signed(claims({ scope: ['write'] })));
   });
 
-  const protectedStatus = async (token: string) =>
-    (await t.app.inject({ url: '/protected', headers: { authorization: `Bearer ${token}` } }))
-      .statusCode;
-
   test('a token without a scope claim (RFC 9068 §2.2.3 makes it optional) holds no scope', async () => {
     const { scope: _scope, ...noScope } = claims();
     const token = await signed(noScope);
-    assert.equal(await protectedStatus(token), 200);
+    assert.equal(await protectedStatus(t.app, token), 200);
     const write = await t.app.inject({
       method: 'POST',
       url: '/players/',
@@ -174,7 +177,7 @@ describe('JWT attacks: every forged token gets 401 invalid_token', () => {
   test('a token whose aud lists this API among others is accepted, and introspected with its list', async () => {
     const aud = ['players-api', 'reports-api'];
     const token = await signed(claims({ aud }));
-    assert.equal(await protectedStatus(token), 200);
+    assert.equal(await protectedStatus(t.app, token), 200);
     const introspected = await t.app.inject({
       method: 'POST',
       url: '/auth/introspect',
