@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { endOfTurn } from '../../src/http/end-of-turn.js';
+import { startTestApp, type TestApp } from '../helpers.js';
+
+describe('answers written at the end of the event loop turn', () => {
+  test('calls in one turn share one promise; the next turn gets its own', async () => {
+    const first = endOfTurn();
+    assert.equal(endOfTurn(), first);
+    await first;
+    assert.notEqual(endOfTurn(), first);
+  });
+
+  test('it settles after the work already queued in the turn, not as a microtask', async () => {
+    const order: string[] = [];
+    const turnEnd = endOfTurn().then(() => order.push('turn end'));
+    let chain = Promise.resolve();
+    for (let i = 0; i < 50; i++) chain = chain.then(() => undefined);
+    const microtasks = chain.then(() => order.push('microtasks'));
+    process.nextTick(() => order.push('tick'));
+    await Promise.all([turnEnd, microtasks]);
+    assert.deepEqual(order.slice().sort(), ['microtasks', 'tick', 'turn end']);
+    assert.equal(order.at(-1), 'turn end');
+  });
+
+  describe('on a listening server', () => {
+    let t: TestApp;
+    let url: string;
+    before(async () => {
+      t = await startTestApp();
+      url = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    });
+    after(() => t.close());
+
+    test('every one of many answers finished together is written, with its own headers', async () => {
+      const responses = await Promise.all(
+        Array.from({ length: 64 }, (_, i) =>
+          fetch(`${url}/players/`, { headers: { 'x-request-id': `batch-${i}` } }),
+        ),
+      );
+      for (const [i, response] of responses.entries()) {
+        assert.equal(response.status, 200);
+        assert.equal(((await response.json()) as unknown[]).length, 26);
+        assert.equal(response.headers.get('x-request-id'), `batch-${i}`);
+        assert.match(response.headers.get('x-duration-ms') ?? '', /^\d+\.\d{2}$/);
+      }
+    });
+  });
+});
