@@ -155,10 +155,12 @@ function cpuNow(service: Service) {
 
 type CpuUse = ReturnType<typeof cpuNow>;
 
+const noCpu = (): CpuUse => ({ eventLoop: 0, otherThreads: 0, machine: 0 });
+
 /** Where the CPU of a scenario's requests went, summed over its measured runs. */
 class CpuTally {
   requests = 0;
-  seconds: CpuUse = { eventLoop: 0, otherThreads: 0, machine: 0 };
+  seconds = noCpu();
 
   /** `run`, with the CPU that `service` and the whole machine spend during it counted. */
   counting(service: Service, run: Run): Run {
@@ -176,7 +178,7 @@ class CpuTally {
 
   reset(): void {
     this.requests = 0;
-    this.seconds = { eventLoop: 0, otherThreads: 0, machine: 0 };
+    this.seconds = noCpu();
   }
 
   /** Microseconds of CPU per request. */
