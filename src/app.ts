@@ -19,6 +19,7 @@ import { requestContext, requestIdOf } from './http/request-context.js';
 import { Problem } from './http/schemas.js';
 import { securityHeaders } from './http/security-headers.js';
 import { swaggerDocs } from './http/swagger.js';
+import { unrouted } from './http/unrouted.js';
 import { validatorCompilerBuilder } from './http/validation.js';
 import { type KeyManager, startKeyManager } from './keys/key-manager.js';
 import { cachedPlayerRepository } from './players/cached-repository.js';
@@ -34,6 +35,7 @@ export const SCOPES = {
   introspect: 'Introspect any token (RFC 7662)',
 } as const;
 const BODY_LIMIT = 1024 * 1024;
+const ROUTER_OPTIONS = { ignoreTrailingSlash: true };
 // Bounds how stale a read can be when another instance's write notice is lost (Redis down).
 const PLAYER_CACHE_TTL_MS = 1000;
 
@@ -66,7 +68,7 @@ function createFastify(config: Config, options: AppOptions) {
     requestIdHeader: false,
     bodyLimit: BODY_LIMIT,
     trustProxy: config.TRUST_PROXY,
-    routerOptions: { ignoreTrailingSlash: true },
+    routerOptions: ROUTER_OPTIONS,
     // A 100 kB Authorization header reaches the guard and gets a 401, not a bare 431.
     http: { maxHeaderSize: 128 * 1024 },
     requestTimeout: 30_000,
@@ -133,6 +135,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     revocations.stop();
   });
 
+  // Before any route, so that it sees them all.
+  await app.register(unrouted, { routerOptions: ROUTER_OPTIONS });
   await app.register(requestContext, {
     headers: securityHeaders({ contentSecurityPolicy: false }),
   });

@@ -5,7 +5,6 @@ import {
   type FieldError,
   type HttpError,
   isHttpError,
-  NotFoundError,
   ProblemError,
   ServiceUnavailableError,
   ValidationError,
@@ -111,10 +110,6 @@ export const errorHandler = fp(
       }
       request.log.error({ err: error }, 'unhandled error');
       return send(reply, new ProblemError(500, 'The server could not complete the request.'));
-    });
-    app.setNotFoundHandler((request, reply) => {
-      const path = request.url.split('?')[0];
-      return send(reply, new NotFoundError(`No route matches ${request.method} ${path}.`));
     });
   },
   { name: 'error-handler' },

@@ -60,6 +60,15 @@ export class ConflictError extends ProblemError {
   }
 }
 
+/** RFC 9110 §15.5.6: the resource exists, not with this method; `Allow` lists the ones it takes. */
+export class MethodNotAllowedError extends ProblemError {
+  constructor(method: string, path: string, allowed: readonly string[]) {
+    super(405, `${method} is not allowed on ${path}; it allows ${allowed.join(', ')}.`, {
+      allow: allowed.join(', '),
+    });
+  }
+}
+
 export class BadRequestError extends ProblemError {
   constructor(detail: string) {
     super(400, detail);
