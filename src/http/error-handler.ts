@@ -43,8 +43,38 @@ function messageOf(issue: AjvIssue): string {
   return issue.message ?? 'is not valid';
 }
 
+const isUnion = (issue: AjvIssue) => issue.keyword === 'anyOf' || issue.keyword === 'oneOf';
+const isBranchOf = (union: AjvIssue, issue: AjvIssue) =>
+  issue.schemaPath.startsWith(`${union.schemaPath}/`);
+
+/** One message for a value no branch of a union took: `must be string (or null)`. */
+function unionMessage(union: AjvIssue, branches: readonly AjvIssue[]): string {
+  const messages = branches
+    .filter((b) => b.instancePath === union.instancePath)
+    .map((b) => messageOf(b));
+  const nullable = messages.includes('must be null');
+  const others = [...new Set(messages.filter((m) => m !== 'must be null'))];
+  if (others.length === 0) return nullable ? 'must be null' : messageOf(union);
+  return `${others.join(', or ')}${nullable ? ' (or null)' : ''}`;
+}
+
+/**
+ * One entry per problem. ajv reports a union (a nullable field) three times: once per
+ * branch and once for the union; those become one message.
+ */
 export function fieldErrors(issues: readonly AjvIssue[]): FieldError[] {
-  return issues.map((issue) => ({ field: fieldOf(issue), message: messageOf(issue) }));
+  const unions = issues.filter(isUnion);
+  return issues
+    .filter((issue) => !unions.some((union) => isBranchOf(union, issue)))
+    .map((issue) => ({
+      field: fieldOf(issue),
+      message: isUnion(issue)
+        ? unionMessage(
+            issue,
+            issues.filter((b) => isBranchOf(issue, b)),
+          )
+        : messageOf(issue),
+    }));
 }
 
 // Messages fixed here rather than taken from the error: a JSON parser's message quotes

@@ -134,6 +134,27 @@ describe('players routes', () => {
     assert.equal((await get('/players/squadnumber/60')).statusCode, 404);
   });
 
+  test('POST validation: one message per field, nullable fields included', async () => {
+    const response = await send(
+      'POST',
+      '/players/',
+      newPlayer(61, {
+        middleName: 5,
+        dateOfBirth: 'yesterday',
+        starting11: 'yes',
+        team: 'x'.repeat(101),
+        league: null,
+      }),
+    );
+    assert.equal(response.statusCode, 422);
+    assert.deepEqual(response.json().errors, [
+      { field: 'middleName', message: 'must be string (or null)' },
+      { field: 'dateOfBirth', message: 'must match format "iso-date" (or null)' },
+      { field: 'team', message: 'must NOT have more than 100 characters (or null)' },
+      { field: 'starting11', message: 'must be boolean (or null)' },
+    ]);
+  });
+
   test('malformed JSON 400, wrong content type 415, body over 1 MB 413, all problem JSON', async () => {
     const malformed = await t.app.inject({
       method: 'POST',
