@@ -17,7 +17,9 @@ const files = readdirSync('test', { recursive: true })
 // Its own process group, so the watchdog and signals reach the servers the tests started too.
 const runner = spawn(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=tap', ...files],
+  // --test-force-exit: a test that fails before closing its app would otherwise keep its
+  // file's process alive, and the run, until the watchdog.
+  ['--import', 'tsx', '--test', '--test-force-exit', '--test-reporter=tap', ...files],
   { stdio: 'inherit', detached: true },
 );
 const killGroup = (signal) => {
