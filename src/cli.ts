@@ -130,7 +130,7 @@ const commands: Record<string, Command> = {
           k.kid,
           k.alg,
           k.current ? 'current' : `retired ${k.retiredAt}, leaves JWKS ${k.expiresAt}`,
-          k.createdAt,
+          k.createdAt ?? 'from JWT_SECRET',
         ].join('\t'),
       );
     }

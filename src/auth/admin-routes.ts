@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { NotFoundError } from '../http/problem.js';
+import { ConflictError, NotFoundError } from '../http/problem.js';
 import { ProblemRef } from '../http/schemas.js';
 import type { KeyManager } from '../keys/key-manager.js';
+import { HmacKeysNotManagedError } from '../keys/key-service.js';
 import { publicUser, UnknownUserError, type UserService } from '../users/user-service.js';
 import type { OAuthClient } from './client-repository.js';
 import { type ClientService, UnknownClientError } from './client-service.js';
@@ -30,6 +31,19 @@ const clientView = (c: OAuthClient) => ({
   origin: c.origin,
   disabled: c.disabled,
   createdAt: new Date(c.createdAt).toISOString(),
+});
+
+/** An ISO 8601 time, or null where there is none. */
+const Timestamp = (description: string) =>
+  Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description });
+
+const KeyView = Type.Object({
+  kid: Type.String(),
+  alg: Type.String(),
+  createdAt: Timestamp('null for the HS256 key, which comes from JWT_SECRET'),
+  retiredAt: Timestamp('When the key stopped signing; null for the current key'),
+  expiresAt: Timestamp('When a retired key leaves the JWKS'),
+  current: Type.Boolean(),
 });
 
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) });
@@ -182,15 +196,32 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
     );
   }
 
-  app.get('/admin/keys', { onRequest, schema: { tags, summary: 'Signing keys' } }, () =>
-    signingKeys.list(),
+  app.get(
+    '/admin/keys',
+    {
+      onRequest,
+      schema: { tags, summary: 'Signing keys', response: { 200: Type.Array(KeyView) } },
+    },
+    () => signingKeys.list(),
   );
 
   app.post(
     '/admin/keys/rotate',
-    { onRequest, schema: { tags, summary: 'Make a new current signing key' } },
-    async () => ({
-      kid: await signingKeys.rotate(),
-    }),
+    {
+      onRequest,
+      schema: {
+        tags,
+        summary: 'Make a new current signing key (409 under JWT_ALG=HS256)',
+        response: { 200: Type.Object({ kid: Type.String() }), 409: ProblemRef },
+      },
+    },
+    async () => {
+      try {
+        return { kid: await signingKeys.rotate() };
+      } catch (error) {
+        if (error instanceof HmacKeysNotManagedError) throw new ConflictError(error.message);
+        throw error;
+      }
+    },
   );
 };

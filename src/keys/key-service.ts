@@ -30,7 +30,8 @@ export interface KeyServiceOptions {
 export interface KeyInfo {
   kid: string;
   alg: string;
-  createdAt: string;
+  /** null for the HS256 key, which comes from JWT_SECRET. */
+  createdAt: string | null;
   retiredAt: string | null;
   /** When the key leaves the JWKS (retired keys only). */
   expiresAt: string | null;
@@ -41,7 +42,7 @@ export class HmacKeysNotManagedError extends Error {
   override name = 'HmacKeysNotManagedError';
   constructor() {
     super(
-      'JWT_ALG=HS256 signs with JWT_SECRET from the settings: rotate it by changing JWT_SECRET',
+      'JWT_ALG=HS256 signs with JWT_SECRET from the settings: rotate it by changing JWT_SECRET.',
     );
   }
 }
@@ -119,7 +120,7 @@ export function keyService(options: KeyServiceOptions) {
           {
             kid: ring.current.kid,
             alg: 'HS256',
-            createdAt: '',
+            createdAt: null,
             retiredAt: null,
             expiresAt: null,
             current: true,

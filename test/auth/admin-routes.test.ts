@@ -90,6 +90,43 @@ describe('admin API (scope admin)', () => {
     assert.equal(jwks.keys.length, 2);
     const doc = (await t.app.inject({ url: '/openapi.json' })).json();
     assert.deepEqual(doc.paths['/admin/keys/rotate'].post.security, [{ oauth2: ['admin'] }]);
+    const keysDoc = doc.paths['/admin/keys'].get.responses['200'].content['application/json'];
+    assert.deepEqual(Object.keys(keysDoc.schema.items.properties).sort(), [
+      'alg',
+      'createdAt',
+      'current',
+      'expiresAt',
+      'kid',
+      'retiredAt',
+    ]);
+    await t.close();
+  });
+
+  test('JWT_ALG=HS256: listing shows the one key; rotating is a 409 that says how', async () => {
+    const t = await startTestApp(
+      { JWT_ALG: 'HS256', JWT_SECRET: 'an HS256 secret of at least 32 bytes, for tests' },
+      {},
+      ['write', 'admin'],
+    );
+    const admin = { authorization: `Bearer ${await t.token('admin')}` };
+    const keys = await t.app.inject({ url: '/admin/keys', headers: admin });
+    assert.equal(keys.statusCode, 200);
+    const [key, ...others] = keys.json();
+    assert.equal(others.length, 0);
+    assert.equal(key.alg, 'HS256');
+    assert.equal(key.current, true);
+    assert.equal(key.createdAt, null);
+    const rotate = await t.app.inject({
+      method: 'POST',
+      url: '/admin/keys/rotate',
+      headers: admin,
+    });
+    assert.equal(rotate.statusCode, 409);
+    assert.match(rotate.headers['content-type'] as string, /^application\/problem\+json/);
+    assert.equal(
+      rotate.json().detail,
+      'JWT_ALG=HS256 signs with JWT_SECRET from the settings: rotate it by changing JWT_SECRET.',
+    );
     await t.close();
   });
 });
