@@ -51,6 +51,14 @@ export const tokenManagementRoutes: FastifyPluginAsyncTypebox<TokenManagementOpt
         summary: 'Revoke an access or refresh token (RFC 7009); 200 with an empty body',
         consumes,
         body: TokenParams,
+        response: {
+          200: Type.Literal('', {
+            description: 'An empty body, whether the token was live or not (RFC 7009 §2.2)',
+          }),
+          400: OAuthErrorBody,
+          401: OAuthErrorBody,
+          429: OAuthErrorBody,
+        },
       },
     },
     async (request, reply) => {
@@ -98,6 +106,7 @@ export const tokenManagementRoutes: FastifyPluginAsyncTypebox<TokenManagementOpt
           ),
           400: OAuthErrorBody,
           401: OAuthErrorBody,
+          429: OAuthErrorBody,
         },
       },
     },

@@ -34,7 +34,13 @@ export const userRoutes: FastifyPluginAsyncTypebox<UserRoutesOptions> = async (a
         tags: ['users'],
         summary: 'Register a user',
         body: Registration,
-        response: { 201: PublicUser, 403: ProblemRef, 409: ProblemRef, 422: ProblemRef },
+        response: {
+          201: PublicUser,
+          403: ProblemRef,
+          409: ProblemRef,
+          422: ProblemRef,
+          429: ProblemRef,
+        },
       },
     },
     async (request, reply) => {
@@ -94,7 +100,13 @@ export const userRoutes: FastifyPluginAsyncTypebox<UserRoutesOptions> = async (a
     summary,
     consumes,
     body: Login,
-    response: { 200: LoginResponse, 401: ProblemRef, 403: ProblemRef, 422: ProblemRef },
+    response: {
+      200: LoginResponse,
+      401: ProblemRef,
+      403: ProblemRef,
+      422: ProblemRef,
+      429: ProblemRef,
+    },
   });
 
   app.post(
