@@ -26,14 +26,10 @@ import { cachedPlayerRepository } from './players/cached-repository.js';
 import { playerRepository } from './players/repository.js';
 import { playersRoutes } from './players/routes.js';
 import { startScaleOut } from './scale-out/scale-out.js';
+import { KNOWN_SCOPES, SCOPES } from './scopes.js';
 import { createServices, ensureClients, type Services } from './services.js';
 import type { HashParameters } from './users/password-hasher.js';
 export const REALM = 'players-api';
-export const SCOPES = {
-  write: 'Create, replace and delete players',
-  admin: 'Administer clients, users and keys',
-  introspect: 'Introspect any token (RFC 7662)',
-} as const;
 const BODY_LIMIT = 1024 * 1024;
 const ROUTER_OPTIONS = { ignoreTrailingSlash: true };
 // Bounds how stale a read can be when another instance's write notice is lost (Redis down).
@@ -177,7 +173,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     clockTolerance: config.CLOCK_TOLERANCE,
     failureStatus: config.AUTH_FAILURE_STATUS === '403' ? 403 : 401,
     allowRegistration: config.ALLOW_REGISTRATION ?? config.NODE_ENV !== 'production',
-    scopes: Object.keys(SCOPES),
+    scopes: KNOWN_SCOPES,
     clients,
     users,
     refreshTokens,

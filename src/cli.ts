@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { UnknownClientError } from './auth/client-service.js';
+import { UnknownScopeError } from './auth/scopes.js';
 import { ConfigError, loadConfig } from './config.js';
 import { migrate } from './db/migrate.js';
 import { insertSeedPlayers, seedOnFirstStart } from './db/seed.js';
@@ -202,6 +203,7 @@ try {
     UsernameTakenError,
     WeakCredentialsError,
     HmacKeysNotManagedError,
+    UnknownScopeError,
   ].some((k) => error instanceof k);
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`players-api: ${message}\n`);

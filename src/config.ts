@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
+import { KNOWN_SCOPES } from './scopes.js';
 
 /** A bad setting: the message is one line naming the variable and what it allows. */
 export class ConfigError extends Error {
@@ -120,6 +121,12 @@ function scopeList(defaultValue: string, description: string): Setting<string[],
       // RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
       const bad = scopes.find((s) => !/^[\x21\x23-\x5B\x5D-\x7E]+$/.test(s));
       if (bad !== undefined) throw new ConfigError(`${name} has an invalid scope "${bad}"`);
+      const unknown = scopes.find((s) => !KNOWN_SCOPES.includes(s));
+      if (unknown !== undefined) {
+        throw new ConfigError(
+          `${name} has an unknown scope "${unknown}": this service grants ${KNOWN_SCOPES.join(', ')}`,
+        );
+      }
       return [...new Set(scopes)];
     },
   };

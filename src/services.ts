@@ -8,6 +8,7 @@ import { type KeyService, keyService } from './keys/key-service.js';
 import { keyStore } from './keys/key-store.js';
 import { loadSecretKeys } from './keys/secret-key.js';
 import { type EventBus, localEventBus } from './scale-out/event-bus.js';
+import { KNOWN_SCOPES } from './scopes.js';
 import { type HashParameters, passwordHasher } from './users/password-hasher.js';
 import { userRepository } from './users/user-repository.js';
 import { type UserService, userService } from './users/user-service.js';
@@ -51,6 +52,7 @@ export function createServices(config: Config, options: ServiceOptions = {}): Se
       hasher: passwordHasher(options.hashParameters),
       revokeUserTokens: refreshTokens.revokeUserTokens,
       defaultScopes: ['write'],
+      knownScopes: KNOWN_SCOPES,
       now,
       audit,
       onDisabled: (userId) => events.publish({ type: 'user.disabled', userId }),
@@ -58,6 +60,7 @@ export function createServices(config: Config, options: ServiceOptions = {}): Se
     clients: clientService({
       repository: clientRepository(database.db),
       secrets,
+      knownScopes: KNOWN_SCOPES,
       now,
       audit,
       onChanged: (clientId) => events.publish({ type: 'client.changed', clientId }),

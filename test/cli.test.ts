@@ -71,6 +71,28 @@ describe('admin command line', () => {
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /No client with id/);
 
+    for (const args of [
+      ['clients', 'create', '--name', 'typo', '--scopes', 'wrte'],
+      [
+        'users',
+        'create',
+        '--username',
+        'typo',
+        '--password',
+        'a long passphrase',
+        '--scopes',
+        'wrte',
+      ],
+    ]) {
+      const typo = cli(dir, ...args);
+      assert.equal(typo.code, 1, args.join(' '));
+      assert.match(
+        typo.stderr,
+        /Unknown scope "wrte": this service grants write, admin, introspect/,
+      );
+    }
+    assert.doesNotMatch(cli(dir, 'clients', 'list').stdout, /\ttypo\t/);
+
     assert.match(cli(dir, 'seed').stdout, /inserted 0 seed player/);
     const unknown = cli(dir, 'frobnicate');
     assert.equal(unknown.code, 2);

@@ -36,6 +36,10 @@ describe('config', () => {
       [{ AUTH_FAILURE_STATUS: '500' }, /^AUTH_FAILURE_STATUS must be one of 401, 403/],
       [{ SECRET_KEY: 'too-short' }, /^SECRET_KEY must be at least 32 bytes/],
       [{ BOOTSTRAP_CLIENT_SCOPES: 'write "bad"' }, /^BOOTSTRAP_CLIENT_SCOPES has an invalid scope/],
+      [
+        { BOOTSTRAP_CLIENT_SCOPES: 'write wrte' },
+        /^BOOTSTRAP_CLIENT_SCOPES has an unknown scope "wrte": this service grants write, admin, introspect/,
+      ],
     ];
     for (const [env, message] of cases) {
       assert.throws(

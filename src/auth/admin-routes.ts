@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ConflictError, NotFoundError } from '../http/problem.js';
+import { ConflictError, NotFoundError, ValidationError } from '../http/problem.js';
 import { ProblemRef } from '../http/schemas.js';
 import type { KeyManager } from '../keys/key-manager.js';
 import { HmacKeysNotManagedError } from '../keys/key-service.js';
@@ -8,6 +8,7 @@ import { publicUser, UnknownUserError, type UserService } from '../users/user-se
 import type { OAuthClient } from './client-repository.js';
 import { type ClientService, UnknownClientError } from './client-service.js';
 import { NO_STORE } from './errors.js';
+import { UnknownScopeError } from './scopes.js';
 
 export interface AdminRoutesOptions {
   clients: ClientService;
@@ -100,7 +101,13 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
       },
     },
     async (request, reply) => {
-      const { client, secret } = await clients.createClient({ ...request.body, origin: 'admin' });
+      const { client, secret } = await clients
+        .createClient({ ...request.body, origin: 'admin' })
+        .catch((error) => {
+          if (error instanceof UnknownScopeError)
+            throw new ValidationError([{ field: 'scopes', message: error.message }]);
+          throw error;
+        });
       return reply
         .code(201)
         .headers(NO_STORE)

@@ -4,6 +4,7 @@ import { deriveKey, type SecretKeys } from '../keys/secret-key.js';
 import type { Audit } from './audit.js';
 import { clientCache } from './client-cache.js';
 import type { ClientRepository, OAuthClient } from './client-repository.js';
+import { assertKnownScopes } from './scopes.js';
 
 export interface ClientServiceOptions {
   repository: ClientRepository;
@@ -14,6 +15,8 @@ export interface ClientServiceOptions {
   cacheTtlMs?: number;
   /** Told when a client's secret, scopes or existence change (other instances drop their copy). */
   onChanged?: (clientId: string) => void;
+  /** The scopes a client may be given. */
+  knownScopes: readonly string[];
 }
 
 export interface NewClient {
@@ -71,6 +74,7 @@ export function clientService(options: ClientServiceOptions) {
     id?: string;
     secret?: string;
   }): Promise<NewClient> {
+    assertKnownScopes(input.scopes, options.knownScopes);
     const secret = input.secret ?? generateClientSecret();
     const at = now();
     const client: OAuthClient = {
@@ -170,6 +174,7 @@ export function clientService(options: ClientServiceOptions) {
       secret: string | undefined,
       scopes: string[],
     ): Promise<NewClient | undefined> {
+      assertKnownScopes(scopes, options.knownScopes);
       if ((await repository.find(id)) === undefined) {
         try {
           return await create({

@@ -17,3 +17,19 @@ export function grantedScopes(requested: string | undefined, allowed: readonly s
     throw new InvalidScope(`Scope not allowed for this client: ${refused.join(' ')}.`);
   return [...new Set(scopes)];
 }
+
+export class UnknownScopeError extends Error {
+  override name = 'UnknownScopeError';
+  constructor(
+    readonly scope: string,
+    known: readonly string[],
+  ) {
+    super(`Unknown scope "${scope}": this service grants ${known.join(', ')}.`);
+  }
+}
+
+/** A scope the service never grants would make a client or user that can do nothing. */
+export function assertKnownScopes(scopes: readonly string[], known: readonly string[]): void {
+  const unknown = scopes.find((s) => !known.includes(s));
+  if (unknown !== undefined) throw new UnknownScopeError(unknown, known);
+}

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Audit } from '../auth/audit.js';
+import { assertKnownScopes } from '../auth/scopes.js';
 import { passwordProblem, usernameKey, usernameProblem } from './credentials.js';
 import type { PasswordHasher } from './password-hasher.js';
 import type { User, UserRepository } from './user-repository.js';
@@ -38,6 +39,8 @@ export interface UserServiceOptions {
   /** Called when a user is disabled: their refresh tokens must die with the account. */
   revokeUserTokens: (userId: string) => Promise<void>;
   defaultScopes: string[];
+  /** The scopes a user may be given. */
+  knownScopes: readonly string[];
   now: () => number;
   audit: Audit;
   /** Told when an account is disabled (other instances drop what they cached of it). */
@@ -76,6 +79,7 @@ export function userService(options: UserServiceOptions) {
       if (usernameIssue !== undefined) throw new WeakCredentialsError('username', usernameIssue);
       const passwordIssue = passwordProblem(input.password, input.username);
       if (passwordIssue !== undefined) throw new WeakCredentialsError('password', passwordIssue);
+      if (input.scopes !== undefined) assertKnownScopes(input.scopes, options.knownScopes);
       const at = now();
       const user: User = {
         id: randomUUID(),

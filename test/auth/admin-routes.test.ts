@@ -63,6 +63,16 @@ describe('admin API (scope admin)', () => {
       (await call('POST', '/admin/clients', { name: 'x', scopes: ['bad scope'] })).statusCode,
       422,
     );
+    const clientsBefore = (await call('GET', '/admin/clients')).json().length;
+    const typo = await call('POST', '/admin/clients', { name: 'x', scopes: ['write', 'wrte'] });
+    assert.equal(typo.statusCode, 422);
+    assert.deepEqual(typo.json().errors, [
+      {
+        field: 'scopes',
+        message: 'Unknown scope "wrte": this service grants write, admin, introspect.',
+      },
+    ]);
+    assert.equal((await call('GET', '/admin/clients')).json().length, clientsBefore);
 
     await t.app.services.users.registerUser({
       username: 'ivan',
