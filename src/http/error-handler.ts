@@ -78,8 +78,10 @@ export function fieldErrors(issues: readonly AjvIssue[]): FieldError[] {
 }
 
 // Messages fixed here rather than taken from the error: a JSON parser's message quotes
-// the body it choked on, and the body may hold a secret.
+// the body it choked on, and the body may hold a secret. Errors marked `expose` carry a
+// message written for the client.
 function clientErrorDetail(error: FastifyError): string {
+  if ((error as { expose?: unknown }).expose === true) return error.message;
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return `Unsupported Content-Type${error.message.includes(':') ? `: ${error.message.split(':').pop()?.trim()}` : ''}.`;

@@ -24,7 +24,10 @@ describe('rate limits', () => {
     }
     const limited = await ask('10.0.0.1');
     assert.equal(limited.statusCode, 429);
-    assert.equal(limited.json().error, 'slow_down');
+    assert.deepEqual(limited.json(), {
+      error: 'slow_down',
+      error_description: 'Rate limit reached: 3 requests per 60 s.',
+    });
     assert.equal(limited.headers['cache-control'], 'no-store');
     assert.ok(Number(limited.headers['retry-after']) > 0);
     assert.equal(limited.headers['ratelimit-remaining'], '0');
@@ -66,6 +69,7 @@ describe('rate limits', () => {
     const limited = await write(83);
     assert.equal(limited.statusCode, 429);
     assert.equal(limited.json().status, 429);
+    assert.match(limited.json().detail, /^Rate limit reached: 2 requests per \d+ s\.$/);
     assert.ok(Number(limited.headers['retry-after']) > 0);
     assert.equal((await t.app.inject({ url: '/players/squadnumber/83' })).statusCode, 404);
     assert.equal((await t.app.inject({ url: '/players/' })).statusCode, 200);
