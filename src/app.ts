@@ -15,6 +15,7 @@ import { healthRoutes } from './http/health-routes.js';
 import { addHooks } from './http/hooks.js';
 import { logRedaction, logRequest } from './http/log-redaction.js';
 import { limitBy, rateLimits } from './http/rate-limit.js';
+import { registerJsonBodyParser } from './http/request-body.js';
 import { requestContext, requestIdOf } from './http/request-context.js';
 import { Problem } from './http/schemas.js';
 import { securityHeaders } from './http/security-headers.js';
@@ -112,6 +113,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addSchema(Problem);
   // Only JSON (and forms, on the OAuth routes) are accepted: anything else is a 415.
   app.removeContentTypeParser('text/plain');
+  registerJsonBodyParser(app);
   app.decorate('services', services);
 
   const onError = (what: string) => (error: unknown) => app.log.warn({ err: error }, what);

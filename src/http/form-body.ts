@@ -1,10 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-
-/** A parser error that the route's renderer turns into its own error shape (4xx). */
-export class FormBodyError extends Error {
-  statusCode = 400;
-  code = 'FST_FORM_BODY';
-}
+import { BodyError, bodyText } from './request-body.js';
 
 /**
  * application/x-www-form-urlencoded, strictly: RFC 6749 §3.2 says parameters must not be
@@ -20,25 +15,25 @@ export function parseFormBody(body: string): Record<string, string> {
   new URLSearchParams(body).forEach((value, name) => {
     if (problem !== undefined) return;
     if (params.has(name)) problem = `The parameter ${name} is repeated.`;
-    // Bytes that are not UTF-8 decode to U+FFFD: refuse rather than guess.
+    // Percent-escapes that are not UTF-8 decode to U+FFFD: refuse rather than guess.
     else if (value.includes('\uFFFD') || name.includes('\uFFFD'))
       problem = 'The form body is not valid UTF-8.';
     else params.set(name, value);
   });
-  if (problem !== undefined) throw new FormBodyError(problem);
+  if (problem !== undefined) throw new BodyError(problem);
   return Object.fromEntries(params);
 }
 
 export function registerFormBodyParser(app: FastifyInstance): void {
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',
-    { parseAs: 'string' },
-    (_request, body, done) => {
+    { parseAs: 'buffer' },
+    (request, body, done) => {
       let params: Record<string, string>;
       try {
-        params = parseFormBody(body as string);
+        params = parseFormBody(bodyText(request, body as Buffer));
       } catch (error) {
-        return done(error as FormBodyError, undefined);
+        return done(error as BodyError, undefined);
       }
       done(null, params);
     },

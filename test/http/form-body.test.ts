@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { FormBodyError, parseFormBody } from '../../src/http/form-body.js';
+import { parseFormBody } from '../../src/http/form-body.js';
+import { BodyError } from '../../src/http/request-body.js';
 
 // Names and values as a browser or an OAuth client library would send them. U+FFFD is left
 // out: the parser cannot tell it from the replacement of a bad byte, and refuses both.
@@ -28,7 +29,7 @@ describe('form bodies (application/x-www-form-urlencoded)', () => {
         assert.throws(
           () => parseFormBody(body),
           (error: unknown) =>
-            error instanceof FormBodyError &&
+            error instanceof BodyError &&
             error.statusCode === 400 &&
             error.message === `The parameter ${name} is repeated.`,
         );
