@@ -38,6 +38,20 @@ describe('request bodies: UTF-8 only, and not compressed', () => {
     assert.equal(response.json().firstName, 'André \uFFFD Ødegaard 🙂');
   });
 
+  test('JSON with a __proto__ or constructor.prototype key is a 400, and nothing is stored', async () => {
+    for (const [squadNumber, poison] of [
+      [66, '"__proto__": { "admin": true }'],
+      [67, '"constructor": { "prototype": { "admin": true } }'],
+    ] as const) {
+      const body = json(squadNumber, 'Poison').replace(/}$/, `, ${poison}}`);
+      const response = await createPlayer(Buffer.from(body));
+      assert.equal(response.statusCode, 400, poison);
+      assert.equal(response.json().detail, 'The body is not valid JSON.');
+      const stored = await t.app.inject({ url: `/players/squadnumber/${squadNumber}` });
+      assert.equal(stored.statusCode, 404);
+    }
+  });
+
   test('a compressed JSON body is a 415 naming the coding, with Accept-Encoding: identity', async () => {
     const response = await createPlayer(gzipSync(json(64, 'Zipped')), {
       'content-encoding': 'gzip',
