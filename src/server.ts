@@ -26,12 +26,20 @@ function announceClient({ client, secret }: NewClient): void {
   );
 }
 
+/** The address in HOST and PORT is taken, or not one of this machine's. */
+class ListenError extends Error {}
+
 /** One line for what a user can fix (settings, unreachable database or Redis), no stack. */
 function fail(error: unknown): never {
   const message = error instanceof Error ? error.message : String(error);
   const code = (error as { code?: unknown } | null)?.code;
   let line: string;
-  if (error instanceof ConfigError || error instanceof RedisUnavailableError) line = message;
+  if (
+    error instanceof ConfigError ||
+    error instanceof RedisUnavailableError ||
+    error instanceof ListenError
+  )
+    line = message;
   else if (isDatabaseUnavailable(error))
     line = `DATABASE_URL: cannot use the database (${code}: ${message})`;
   else line = `could not start: ${message}`;
@@ -60,7 +68,16 @@ async function serve(config: Config, announce: (client: NewClient) => void): Pro
       },
     );
   });
-  await app.listen({ port: config.PORT, host: config.HOST });
+  try {
+    await app.listen({ port: config.PORT, host: config.HOST });
+  } catch (error) {
+    await app.close();
+    // Named here: fail() would take ENOTFOUND for the database's host.
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ListenError(
+      `HOST and PORT: cannot listen on ${config.HOST}:${config.PORT} (${reason})`,
+    );
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { basic, newPlayer, TEST_SECRET_KEY, tempDir, testDatabaseUrl } from './helpers.js';
@@ -34,6 +34,28 @@ describe('the server process', { timeout: 120_000 }, () => {
       assert.equal(code, 1);
       assert.equal(stderr.trim().split('\n').length, 1, stderr);
       assert.match(stderr, new RegExp(`^players-api: ${name} `));
+    }
+  });
+
+  test('an address it cannot listen on stops the start with one line naming HOST and PORT', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as { port: number };
+    try {
+      for (const [env, pattern] of [
+        [{ PORT: String(port) }, `127\\.0\\.0\\.1:${port} \\(.*EADDRINUSE`],
+        [{ HOST: '999.1.1.1' }, '999\\.1\\.1\\.1:0 \\(.*ENOTFOUND'],
+      ] as const) {
+        const { code, stderr } = await runServerToExit({ ...env, DATABASE_URL: 'sqlite::memory:' });
+        assert.equal(code, 1);
+        assert.equal(stderr.trim().split('\n').length, 1, stderr);
+        assert.match(
+          stderr,
+          new RegExp(`^players-api: HOST and PORT: cannot listen on ${pattern}`),
+        );
+      }
+    } finally {
+      taken.close();
     }
   });
 
