@@ -132,6 +132,38 @@ function scopeList(defaultValue: string, description: string): Setting<string[],
   };
 }
 
+/**
+ * Origins as a browser sends them in `Origin` (scheme://host[:port]), where a trailing slash
+ * is forgiven, or `*`. Anything else would never match, and CORS would fail without a word.
+ */
+function originList(description: string): Setting<string[], undefined> {
+  return {
+    default: undefined,
+    description,
+    parse(raw, name) {
+      return raw
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean)
+        .map((entry) => {
+          if (entry === '*') return entry;
+          const origin = URL.canParse(entry) ? new URL(entry) : undefined;
+          const plain =
+            origin !== undefined &&
+            ['http:', 'https:'].includes(origin.protocol) &&
+            origin.pathname === '/' &&
+            origin.search === '' &&
+            origin.hash === '' &&
+            !entry.includes('@');
+          if (origin === undefined || !plain) {
+            throw new ConfigError(`${name} has "${entry}", not an origin (scheme://host[:port])`);
+          }
+          return origin.origin;
+        });
+    },
+  };
+}
+
 function databaseUrl(description: string): Setting<string, string> {
   return {
     default: 'sqlite:./data/players.db',
@@ -224,9 +256,8 @@ export const settings = {
   ),
   LOCKOUT_SECONDS: integer('60', 1, 86400, 'the first lockout; each further one doubles'),
   LOCKOUT_MAX_SECONDS: integer('3600', 1, 86400, 'the longest lockout'),
-  CORS_ORIGINS: text(
-    undefined,
-    'comma-separated origins allowed by CORS; unset: no cross-origin access',
+  CORS_ORIGINS: originList(
+    'comma-separated origins allowed by CORS (`https://app.example`, or `*`); unset: no cross-origin access',
   ),
   METRICS: flag(
     'false',

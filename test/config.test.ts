@@ -24,6 +24,15 @@ describe('config', () => {
     assert.equal(config.REDIS_URL, undefined);
   });
 
+  test('CORS_ORIGINS: origins as a browser sends them, a trailing slash forgiven; or *', () => {
+    assert.deepEqual(
+      load({ CORS_ORIGINS: 'https://app.example/, http://localhost:3000' }).CORS_ORIGINS,
+      ['https://app.example', 'http://localhost:3000'],
+    );
+    assert.deepEqual(load({ CORS_ORIGINS: '*' }).CORS_ORIGINS, ['*']);
+    assert.equal(load({}).CORS_ORIGINS, undefined);
+  });
+
   test('a bad value throws one line naming the variable and what it allows', () => {
     const cases: [Record<string, string>, RegExp][] = [
       [{ PORT: 'abc' }, /^PORT must be an integer from 0 to 65535/],
@@ -36,6 +45,15 @@ describe('config', () => {
       [{ AUTH_FAILURE_STATUS: '500' }, /^AUTH_FAILURE_STATUS must be one of 401, 403/],
       [{ SECRET_KEY: 'too-short' }, /^SECRET_KEY must be at least 32 bytes/],
       [{ BOOTSTRAP_CLIENT_SCOPES: 'write "bad"' }, /^BOOTSTRAP_CLIENT_SCOPES has an invalid scope/],
+      [{ CORS_ORIGINS: 'app.example' }, /^CORS_ORIGINS has "app.example", not an origin/],
+      [
+        { CORS_ORIGINS: 'https://app.example/login' },
+        /^CORS_ORIGINS has "https:\/\/app.example\/login", not an origin \(scheme:\/\/host\[:port\]\)/,
+      ],
+      [
+        { CORS_ORIGINS: 'ftp://app.example' },
+        /^CORS_ORIGINS has "ftp:\/\/app.example", not an origin/,
+      ],
       [
         { BOOTSTRAP_CLIENT_SCOPES: 'write wrte' },
         /^BOOTSTRAP_CLIENT_SCOPES has an unknown scope "wrte": this service grants write, admin, introspect/,

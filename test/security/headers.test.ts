@@ -23,7 +23,7 @@ describe('security headers and CORS', () => {
   });
 
   test('CORS_ORIGINS grants exactly the configured origins', async () => {
-    const t = await startTestApp({ CORS_ORIGINS: 'https://app.example, https://admin.example' });
+    const t = await startTestApp({ CORS_ORIGINS: 'https://app.example/, https://admin.example' });
     const allowed = await t.app.inject({
       url: '/players/',
       headers: { origin: 'https://app.example' },
