@@ -69,6 +69,13 @@ export class MethodNotAllowedError extends ProblemError {
   }
 }
 
+/** RFC 9110 §15.5.13: the resource is not as the request's precondition (If-Match) said. */
+export class PreconditionFailedError extends ProblemError {
+  constructor(detail: string) {
+    super(412, detail);
+  }
+}
+
 export class BadRequestError extends ProblemError {
   constructor(detail: string) {
     super(400, detail);

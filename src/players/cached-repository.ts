@@ -65,8 +65,8 @@ export function cachedPlayerRepository(inner: PlayerRepository, options: PlayerC
     findById: async (id) => (await current()).byId.get(id),
     findBySquadNumber: async (squadNumber) => (await current()).byNumber.get(squadNumber),
     create: (player) => write(inner.create(player)),
-    replace: (player) => write(inner.replace(player)),
-    delete: (squadNumber) => write(inner.delete(squadNumber)),
+    replace: (player, expected) => write(inner.replace(player, expected)),
+    delete: (squadNumber, expected) => write(inner.delete(squadNumber, expected)),
     invalidate,
   };
   return repository;

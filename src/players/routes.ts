@@ -1,9 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { BadRequestError, ConflictError, NotFoundError } from '../http/problem.js';
+import { entityTag, ifMatchHolds } from '../http/etag.js';
+import {
+  BadRequestError,
+  ConflictError,
+  NotFoundError,
+  PreconditionFailedError,
+} from '../http/problem.js';
 import { ProblemRef } from '../http/schemas.js';
-import { playerFrom } from './player.js';
+import { type Player as PlayerRecord, playerFrom } from './player.js';
 import type { PlayerRepository } from './repository.js';
 import { Player, PlayerIdParams, PlayerInput, SquadNumberParams } from './schemas.js';
 
@@ -12,7 +19,20 @@ export interface PlayersOptions {
 }
 
 const PlayerRef = Type.Ref('Player');
+// The same schema as a plain object, as reply.serializeInput types it (and caches by it).
+const PLAYER_SERIALIZATION: Record<string, unknown> = { ...PlayerRef };
+const IfMatchHeader = Type.Object({
+  'if-match': Type.Optional(
+    Type.String({
+      description: 'Write only if the player still has this ETag (from a GET), or `*`; else 412',
+    }),
+  ),
+});
 const notFound = (what: string) => new NotFoundError(`No player with ${what}.`);
+const changed = (squadNumber: number) =>
+  new PreconditionFailedError(
+    `The player with squad number ${squadNumber} is not the one If-Match names: it has changed since; GET it again.`,
+  );
 const JSON_UTF8 = 'application/json; charset=utf-8';
 
 export const playersRoutes: FastifyPluginAsyncTypebox<PlayersOptions> = async (
@@ -24,6 +44,26 @@ export const playersRoutes: FastifyPluginAsyncTypebox<PlayersOptions> = async (
   // (a third of a GET /players/ went to serializing 26 players again).
   const serialized = new WeakMap<readonly unknown[], string>();
   const write = app.requireScope('write');
+
+  /**
+   * If-Match on a write (RFC 9110 §13.1.1): the player the tag names, for the repository to
+   * write only if it is still the stored one; undefined without If-Match, or without a
+   * player (the answer is then 404, which preconditions do not change, §13.2.1).
+   */
+  async function matchedPlayer(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    squadNumber: number,
+  ): Promise<PlayerRecord | undefined> {
+    const ifMatch = request.headers['if-match'];
+    if (ifMatch === undefined) return undefined;
+    const current = await players.findBySquadNumber(squadNumber);
+    if (current === undefined) return undefined;
+    // The tag a GET of this player carries: its representation, serialized as GET does.
+    const tag = entityTag(reply.serializeInput({ ...current }, PLAYER_SERIALIZATION));
+    if (!ifMatchHolds(ifMatch, tag)) throw changed(squadNumber);
+    return current;
+  }
 
   app.get(
     '/players/',
@@ -110,8 +150,15 @@ export const playersRoutes: FastifyPluginAsyncTypebox<PlayersOptions> = async (
         tags: ['players'],
         summary: 'Replace a player (scope write)',
         params: SquadNumberParams,
+        headers: IfMatchHeader,
         body: PlayerInput,
-        response: { 204: Type.Null(), 400: ProblemRef, 404: ProblemRef, 422: ProblemRef },
+        response: {
+          204: Type.Null(),
+          400: ProblemRef,
+          404: ProblemRef,
+          412: ProblemRef,
+          422: ProblemRef,
+        },
       },
     },
     async (request, reply) => {
@@ -122,7 +169,10 @@ export const playersRoutes: FastifyPluginAsyncTypebox<PlayersOptions> = async (
         );
       }
       const { id: _id, ...fields } = playerFrom('', request.body);
-      if (!(await players.replace(fields))) throw notFound(`squad number ${squadNumber}`);
+      const expected = await matchedPlayer(request, reply, squadNumber);
+      if (!(await players.replace(fields, expected))) {
+        throw expected ? changed(squadNumber) : notFound(`squad number ${squadNumber}`);
+      }
       return reply.code(204).send(null);
     },
   );
@@ -135,12 +185,16 @@ export const playersRoutes: FastifyPluginAsyncTypebox<PlayersOptions> = async (
         tags: ['players'],
         summary: 'Delete a player (scope write)',
         params: SquadNumberParams,
-        response: { 204: Type.Null(), 404: ProblemRef, 422: ProblemRef },
+        headers: IfMatchHeader,
+        response: { 204: Type.Null(), 404: ProblemRef, 412: ProblemRef, 422: ProblemRef },
       },
     },
     async (request, reply) => {
       const { squadNumber } = request.params;
-      if (!(await players.delete(squadNumber))) throw notFound(`squad number ${squadNumber}`);
+      const expected = await matchedPlayer(request, reply, squadNumber);
+      if (!(await players.delete(squadNumber, expected))) {
+        throw expected ? changed(squadNumber) : notFound(`squad number ${squadNumber}`);
+      }
       return reply.code(204).send(null);
     },
   );

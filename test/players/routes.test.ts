@@ -21,7 +21,7 @@ describe('players routes', () => {
     method: 'POST' | 'PUT' | 'DELETE',
     url: string,
     payload?: unknown,
-    headers = auth,
+    headers: Record<string, string> = auth,
   ) =>
     t.app.inject({
       method,
@@ -86,6 +86,55 @@ describe('players routes', () => {
         .statusCode,
       304,
     );
+  });
+
+  test('If-Match on PUT and DELETE (RFC 9110 §13.1.1): the tag a GET gave, or 412', async () => {
+    assert.equal((await send('POST', '/players/', newPlayer(71))).statusCode, 201);
+    const url = '/players/squadnumber/71';
+    const tagOf = async () => (await get(url)).headers.etag as string;
+    const withTag = (ifMatch: string) => ({ ...auth, 'if-match': ifMatch });
+    const first = await tagOf();
+
+    const replaced = await send('PUT', url, newPlayer(71, { team: 'A' }), withTag(first));
+    assert.equal(replaced.statusCode, 204);
+    const second = await tagOf();
+    assert.notEqual(second, first);
+
+    const stale = await send('PUT', url, newPlayer(71, { team: 'B' }), withTag(first));
+    assert.equal(stale.statusCode, 412);
+    assert.match(stale.headers['content-type'] as string, /^application\/problem\+json/);
+    assert.equal(stale.json().title, 'Precondition Failed');
+    assert.equal((await get(url)).json().team, 'A');
+    // Strong comparison: a weak tag never matches; a list matches on any of its tags.
+    assert.equal((await send('DELETE', url, undefined, withTag(`W/${second}`))).statusCode, 412);
+    assert.equal(
+      (await send('PUT', url, newPlayer(71), withTag(`"x", ${second}`))).statusCode,
+      204,
+    );
+    assert.equal((await send('PUT', url, newPlayer(71), withTag('*'))).statusCode, 204);
+
+    // The player is as first created again: `first` names it once more, `second` no longer.
+    assert.equal(await tagOf(), first);
+    assert.equal((await send('DELETE', url, undefined, withTag(second))).statusCode, 412);
+    assert.equal((await get(url)).statusCode, 200);
+    assert.equal((await send('DELETE', url, undefined, withTag(await tagOf()))).statusCode, 204);
+    // No player: the answer would be 404 without the condition, so it is 404 with it.
+    assert.equal((await send('DELETE', url, undefined, withTag('*'))).statusCode, 404);
+  });
+
+  test('If-Match: of two writes made with the same tag at once, one wins and one gets 412', async () => {
+    assert.equal((await send('POST', '/players/', newPlayer(72))).statusCode, 201);
+    const url = '/players/squadnumber/72';
+    const tag = (await get(url)).headers.etag as string;
+    const statuses = await Promise.all(
+      ['A', 'B'].map(
+        async (team) =>
+          (await send('PUT', url, newPlayer(72, { team }), { ...auth, 'if-match': tag }))
+            .statusCode,
+      ),
+    );
+    assert.deepEqual(statuses.sort(), [204, 412]);
+    assert.equal((await send('DELETE', url)).statusCode, 204);
   });
 
   test('POST creates: 201, body, Location; then it is readable', async () => {
