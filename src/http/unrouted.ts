@@ -12,9 +12,7 @@ import { MethodNotAllowedError, NotFoundError } from './problem.js';
  */
 export const unrouted = fp<{ routerOptions: { ignoreTrailingSlash: boolean } }>(
   async (app: FastifyInstance, { routerOptions }) => {
-    const { ignoreTrailingSlash } = routerOptions;
     const routes = FindMyWay(routerOptions);
-    const declared = new Set<string>();
     const methods = new Set<HTTPMethod>();
     // Methods of catch-all routes (CORS preflight's `OPTIONS *`): allowed on every path the
     // API serves, but they do not make every path one it serves.
@@ -25,14 +23,10 @@ export const unrouted = fp<{ routerOptions: { ignoreTrailingSlash: boolean } }>(
         for (const method of [route.method].flat()) everywhere.add(method);
         return;
       }
-      const path =
-        ignoreTrailingSlash && route.url.length > 1 ? route.url.replace(/\/$/, '') : route.url;
       for (const method of [route.method].flat() as HTTPMethod[]) {
-        const key = `${method} ${path}`;
-        if (declared.has(key)) continue;
-        declared.add(key);
         methods.add(method);
-        routes.on(method, path, () => {});
+        // Fastify may declare a path twice (with and without its trailing slash).
+        if (!routes.hasRoute(method, route.url)) routes.on(method, route.url, () => {});
       }
     });
 
