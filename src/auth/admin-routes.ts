@@ -51,13 +51,19 @@ const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 })
 const UsernameParams = Type.Object({ username: Type.String({ minLength: 1, maxLength: 256 }) });
 const Scope = Type.String({ pattern: '^[\\x21\\x23-\\x5B\\x5D-\\x7E]+$' });
 
-/** Translates the services' "no such thing" errors into 404s. */
-async function found<T>(work: Promise<T>): Promise<T> {
+/**
+ * The services' errors as HTTP answers: no such client or user 404, a scope the service
+ * does not grant 422, a key rotation that HS256 settings rule out 409.
+ */
+async function answered<T>(work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (error) {
     if (error instanceof UnknownClientError || error instanceof UnknownUserError)
       throw new NotFoundError(error.message);
+    if (error instanceof UnknownScopeError)
+      throw new ValidationError([{ field: 'scopes', message: error.message }]);
+    if (error instanceof HmacKeysNotManagedError) throw new ConflictError(error.message);
     throw error;
   }
 }
@@ -101,13 +107,9 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
       },
     },
     async (request, reply) => {
-      const { client, secret } = await clients
-        .createClient({ ...request.body, origin: 'admin' })
-        .catch((error) => {
-          if (error instanceof UnknownScopeError)
-            throw new ValidationError([{ field: 'scopes', message: error.message }]);
-          throw error;
-        });
+      const { client, secret } = await answered(
+        clients.createClient({ ...request.body, origin: 'admin' }),
+      );
       return reply
         .code(201)
         .headers(NO_STORE)
@@ -129,7 +131,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
     async (request, reply) =>
       reply
         .headers(NO_STORE)
-        .send({ client_secret: await found(clients.rotateClientSecret(request.params.id)) }),
+        .send({ client_secret: await answered(clients.rotateClientSecret(request.params.id)) }),
   );
 
   app.delete(
@@ -144,7 +146,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
       },
     },
     async (request, reply) => {
-      await found(clients.deleteClient(request.params.id));
+      await answered(clients.deleteClient(request.params.id));
       return reply.code(204).send(null);
     },
   );
@@ -165,7 +167,9 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
         },
       },
       async (request) =>
-        clientView(await found(clients.setClientDisabled(request.params.id, action === 'disable'))),
+        clientView(
+          await answered(clients.setClientDisabled(request.params.id, action === 'disable')),
+        ),
     );
   }
 
@@ -192,7 +196,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
         },
       },
       async (request) => {
-        const user = await found(
+        const user = await answered(
           action === 'disable'
             ? users.disableUser(request.params.username)
             : users.enableUser(request.params.username),
@@ -222,13 +226,6 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
         response: { 200: Type.Object({ kid: Type.String() }), 409: ProblemRef },
       },
     },
-    async () => {
-      try {
-        return { kid: await signingKeys.rotate() };
-      } catch (error) {
-        if (error instanceof HmacKeysNotManagedError) throw new ConflictError(error.message);
-        throw error;
-      }
-    },
+    async () => ({ kid: await answered(signingKeys.rotate()) }),
   );
 };
