@@ -18,7 +18,13 @@ await build({
   minifySyntax: true,
   logLevel: 'warning',
   // Native addons load from node_modules; swagger-ui serves its assets from its own folder.
-  external: ['better-sqlite3', '@node-rs/argon2', 'pg-native', '@fastify/swagger-ui'],
+  external: [
+    'better-sqlite3',
+    'better-sqlite3-napi',
+    '@node-rs/argon2',
+    'pg-native',
+    '@fastify/swagger-ui',
+  ],
   // The CommonJS packages inside the bundle (Fastify among them) call require().
   banner: {
     js: "import { createRequire as createRequireForBundle } from 'node:module'; const require = createRequireForBundle(import.meta.url);",

@@ -29,6 +29,14 @@ export interface Database {
 
 const INT8_OID = 20;
 
+/**
+ * better-sqlite3 12 wraps its objects in `node::ObjectWrap`, which Node 24.19 and later
+ * abort the process on when a statement is garbage-collected (nodejs/node#65446); 13 is
+ * built on Node-API instead, but crashes on Node 20. Each Node gets the one that runs on it.
+ */
+const SQLITE_DRIVER =
+  Number(process.versions.node.split('.')[0]) >= 22 ? 'better-sqlite3-napi' : 'better-sqlite3';
+
 /** The SQLite file of a `sqlite:<path>` URL, or `:memory:`. */
 export function sqlitePath(url: string): string {
   const path = url.slice('sqlite:'.length);
@@ -38,7 +46,7 @@ export function sqlitePath(url: string): string {
 function openSqlite(url: string): Kysely<Schema> {
   const path = sqlitePath(url);
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const SQLite = require('better-sqlite3') as typeof SQLiteDatabase;
+  const SQLite = require(SQLITE_DRIVER) as typeof SQLiteDatabase;
   const connection = new SQLite(path);
   connection.pragma('journal_mode = WAL');
   // FULL: an acknowledged write survives a power cut, not only a process crash.
