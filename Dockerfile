@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # Build: bundle src/ with the dev dependencies (esbuild), then keep only what runs.
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
@@ -9,7 +9,7 @@ COPY scripts ./scripts
 COPY src ./src
 RUN npm run build && npm ci --omit=dev --no-audit --no-fund
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 # MALLOC_ARENA_MAX: glibc's per-thread arenas keep freed argon2 buffers; two arenas hold RSS ~7 MB lower.
 ENV NODE_ENV=production PORT=9000 HOST=0.0.0.0 DATABASE_URL=sqlite:/data/players.db MALLOC_ARENA_MAX=2
 WORKDIR /app
