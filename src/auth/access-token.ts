@@ -1,6 +1,7 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { KeyRing, SigningKey } from '../keys/key-ring.js';
 import type { SigningThread } from '../keys/signing-thread.js';
+import { hmacSha256, type Mac } from './hmac-sha256.js';
 
 /** RFC 9068 §2.2 claims of the access tokens this server issues. */
 export interface AccessTokenClaims {
@@ -47,9 +48,19 @@ function signingInput(key: SigningKey, payload: AccessTokenClaims): string {
   return `${header}.${b64(payload)}`;
 }
 
+const hs256Macs = new WeakMap<SigningKey, Mac>();
+
+function hs256Signature(key: SigningKey, input: string): string {
+  let mac = hs256Macs.get(key);
+  if (mac === undefined) {
+    mac = hmacSha256(key.key.export());
+    hs256Macs.set(key, mac);
+  }
+  return mac(input).toString('base64url');
+}
+
 async function signature(key: SigningKey, input: string, thread: SigningThread) {
-  if (key.alg === 'HS256') return createHmac('sha256', key.key).update(input).digest('base64url');
-  return thread.sign(key, input);
+  return key.alg === 'HS256' ? hs256Signature(key, input) : thread.sign(key, input);
 }
 
 export interface AccessTokenIssuerOptions {

@@ -4,6 +4,7 @@ import { deriveKey, type SecretKeys } from '../keys/secret-key.js';
 import type { Audit } from './audit.js';
 import { clientCache } from './client-cache.js';
 import type { ClientRepository, OAuthClient } from './client-repository.js';
+import { hmacSha256, type Mac } from './hmac-sha256.js';
 import { assertKnownScopes } from './scopes.js';
 
 export interface ClientServiceOptions {
@@ -40,14 +41,13 @@ export function generateClientSecret(): string {
 export function clientService(options: ClientServiceOptions) {
   const { repository, secrets, now, audit } = options;
   const cache = clientCache((id) => repository.find(id), options.cacheTtlMs ?? 5000, now);
-  const digestKeys = [secrets.current, secrets.previous]
+  const digestMacs = [secrets.current, secrets.previous]
     .filter((s): s is string => s !== undefined)
-    .map((s) => deriveKey(s, 'client-secret-digest'));
+    .map((s) => hmacSha256(deriveKey(s, 'client-secret-digest')));
   // Compared against when the client id is unknown, so that case costs what a wrong secret does.
   const dummyDigest = createHmac('sha256', randomBytes(32)).update('').digest();
 
-  const digest = (secret: string, key = digestKeys[0] as Buffer) =>
-    createHmac('sha256', key).update(secret, 'utf8').digest();
+  const digest = (secret: string, mac = digestMacs[0] as Mac) => mac(secret);
 
   async function find(id: string): Promise<OAuthClient | undefined> {
     const held = cache.peek(id);
@@ -56,13 +56,13 @@ export function clientService(options: ClientServiceOptions) {
 
   const honoured = (client: OAuthClient | undefined) => client !== undefined && !client.disabled;
 
-  function matchingKey(client: OAuthClient | undefined, secret: string): Buffer | undefined {
+  function matchingMac(client: OAuthClient | undefined, secret: string): Mac | undefined {
     const stored =
       client === undefined ? dummyDigest : Buffer.from(client.secretDigest, 'base64url');
-    for (const key of digestKeys) {
-      const given = digest(secret, key);
+    for (const mac of digestMacs) {
+      const given = digest(secret, mac);
       if (stored.length === given.length && timingSafeEqual(stored, given) && client !== undefined)
-        return key;
+        return mac;
     }
     return undefined;
   }
@@ -158,9 +158,9 @@ export function clientService(options: ClientServiceOptions) {
     /** The client when the secret is right and it is enabled; constant time in the secret. */
     async authenticateClient(id: string, secret: string): Promise<OAuthClient | undefined> {
       const client = await find(id);
-      const key = matchingKey(client, secret);
-      if (client === undefined || key === undefined || client.disabled) return undefined;
-      if (key !== digestKeys[0]) {
+      const mac = matchingMac(client, secret);
+      if (client === undefined || mac === undefined || client.disabled) return undefined;
+      if (mac !== digestMacs[0]) {
         // Verified under SECRET_KEY_PREVIOUS: store the digest under the current key.
         await repository.update(id, { secretDigest: digest(secret).toString('base64url') }, now());
         cache.forget(id);

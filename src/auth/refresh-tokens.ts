@@ -1,8 +1,9 @@
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { RefreshTokensTable, Schema } from '../db/schema.js';
 import { deriveKey, type SecretKeys } from '../keys/secret-key.js';
 import type { Audit } from './audit.js';
+import { hmacSha256, type Mac } from './hmac-sha256.js';
 
 export interface RefreshGrant {
   userId: string;
@@ -32,11 +33,10 @@ export interface RefreshTokenOptions {
  */
 export function refreshTokenService(options: RefreshTokenOptions) {
   const { db, secrets, ttlSeconds, reuseGraceSeconds, now, audit } = options;
-  const keys = [secrets.current, secrets.previous]
+  const macs = [secrets.current, secrets.previous]
     .filter((s): s is string => s !== undefined)
-    .map((s) => deriveKey(s, 'refresh-token-digest'));
-  const digestWith = (key: Buffer, token: string) =>
-    createHmac('sha256', key).update(token).digest('base64url');
+    .map((s) => hmacSha256(deriveKey(s, 'refresh-token-digest')));
+  const digestWith = (mac: Mac, token: string) => mac(token).toString('base64url');
 
   async function insert(trx: Kysely<Schema>, grant: RefreshGrant): Promise<string> {
     const token = randomBytes(32).toString('base64url');
@@ -45,7 +45,7 @@ export function refreshTokenService(options: RefreshTokenOptions) {
       .insertInto('refresh_tokens')
       .values({
         id: randomUUID(),
-        digest: digestWith(keys[0] as Buffer, token),
+        digest: digestWith(macs[0] as Mac, token),
         family_id: grant.familyId,
         user_id: grant.userId,
         client_id: grant.clientId,
@@ -61,11 +61,11 @@ export function refreshTokenService(options: RefreshTokenOptions) {
 
   async function find(token: string) {
     if (token.length > 256) return undefined;
-    for (const key of keys) {
+    for (const mac of macs) {
       const row = await db
         .selectFrom('refresh_tokens')
         .selectAll()
-        .where('digest', '=', digestWith(key, token))
+        .where('digest', '=', digestWith(mac, token))
         .executeTakeFirst();
       if (row !== undefined) return row;
     }

@@ -1,0 +1,32 @@
+import * as crypto from 'node:crypto';
+
+const BLOCK_BYTES = 64;
+
+/** A MAC under a key fixed when it was made. */
+export type Mac = (message: string) => Buffer;
+
+/**
+ * HMAC-SHA-256 (RFC 2104) under one key, as two one-shot SHA-256 hashes of the key's
+ * padded blocks (worked out once) and the message: the same bytes as `createHmac`'s.
+ * Node 24's `createHmac` fetches the algorithm from OpenSSL's providers on every call:
+ * 11.7 µs a MAC there against 2.2 µs this way (2.2 and 2.1 µs on Node 20). The token
+ * endpoint makes one for every client secret it checks. Node before 20.12 has no
+ * `crypto.hash` and gets `createHmac`.
+ */
+export function hmacSha256(key: Buffer | string): Mac {
+  if (typeof crypto.hash !== 'function') {
+    return (message) => crypto.createHmac('sha256', key).update(message, 'utf8').digest();
+  }
+  const sha256 = (data: Buffer) => crypto.hash('sha256', data, 'buffer');
+  const raw = typeof key === 'string' ? Buffer.from(key, 'utf8') : key;
+  // RFC 2104 §2: a key longer than the block is hashed first.
+  const block = raw.length > BLOCK_BYTES ? sha256(raw) : raw;
+  const inner = Buffer.alloc(BLOCK_BYTES, 0x36);
+  const outer = Buffer.alloc(BLOCK_BYTES, 0x5c);
+  for (let i = 0; i < block.length; i++) {
+    inner[i] = (inner[i] as number) ^ (block[i] as number);
+    outer[i] = (outer[i] as number) ^ (block[i] as number);
+  }
+  return (message) =>
+    sha256(Buffer.concat([outer, sha256(Buffer.concat([inner, Buffer.from(message, 'utf8')]))]));
+}

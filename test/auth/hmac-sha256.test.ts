@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { hmacSha256 } from '../../src/auth/hmac-sha256.js';
+
+test('hmacSha256 gives the bytes createHmac gives, for keys shorter and longer than a block', () => {
+  fc.assert(
+    fc.property(
+      fc.uint8Array({ minLength: 0, maxLength: 200 }),
+      fc.string({ unit: 'binary' }),
+      (key, message) => {
+        const expected = createHmac('sha256', key).update(message, 'utf8').digest();
+        assert.deepEqual(hmacSha256(Buffer.from(key))(message), expected);
+      },
+    ),
+    { numRuns: 500 },
+  );
+});
+
+// RFC 4231 §4.3 and §4.7: a short string key, and a 131-byte key that is hashed first.
+test('hmacSha256 answers RFC 4231 test cases 2 and 6', () => {
+  assert.equal(
+    hmacSha256('Jefe')('what do ya want for nothing?').toString('hex'),
+    '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843',
+  );
+  assert.equal(
+    hmacSha256(Buffer.alloc(131, 0xaa))(
+      'Test Using Larger Than Block-Size Key - Hash Key First',
+    ).toString('hex'),
+    '60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54',
+  );
+});
