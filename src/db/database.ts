@@ -37,6 +37,22 @@ const INT8_OID = 20;
 const SQLITE_DRIVER =
   Number(process.versions.node.split('.')[0]) >= 22 ? 'better-sqlite3-napi' : 'better-sqlite3';
 
+/**
+ * The SQLite driver module. 12 is an optional dependency, built from source where no
+ * prebuilt binary fits (it does not compile on Node 26): when it is missing, say so in one line.
+ */
+export function loadSqliteDriver(name = SQLITE_DRIVER): typeof SQLiteDatabase {
+  try {
+    return require(name) as typeof SQLiteDatabase;
+  } catch (error) {
+    const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+    throw new Error(
+      `DATABASE_URL is sqlite:, but the SQLite driver ${name} could not be loaded (${reason}). ` +
+        'On Node 20 `npm ci` builds it from source, which needs python3, make and g++; Node 22 and later use a prebuilt one.',
+    );
+  }
+}
+
 /** The SQLite file of a `sqlite:<path>` URL, or `:memory:`. */
 export function sqlitePath(url: string): string {
   const path = url.slice('sqlite:'.length);
@@ -46,7 +62,7 @@ export function sqlitePath(url: string): string {
 function openSqlite(url: string): Kysely<Schema> {
   const path = sqlitePath(url);
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const SQLite = require(SQLITE_DRIVER) as typeof SQLiteDatabase;
+  const SQLite = loadSqliteDriver();
   const connection = new SQLite(path);
   connection.pragma('journal_mode = WAL');
   // FULL: an acknowledged write survives a power cut, not only a process crash.
