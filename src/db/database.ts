@@ -30,27 +30,36 @@ export interface Database {
 const INT8_OID = 20;
 
 /**
- * better-sqlite3 12 wraps its objects in `node::ObjectWrap`, which Node 24.19 and later
- * abort the process on when a statement is garbage-collected (nodejs/node#65446); 13 is
- * built on Node-API instead, but crashes on Node 20. Each Node gets the one that runs on it.
+ * The SQLite drivers this Node may load, preferred first. better-sqlite3 12 wraps its
+ * objects in `node::ObjectWrap`, which Node 24.19 and later abort the process on when a
+ * statement built against their headers is garbage-collected (nodejs/node#65446); 13 is
+ * built on Node-API instead, but crashes on Node 20. Both are optional dependencies, each
+ * installed only on the Nodes its `engines` names: where 13 could not be built, 12 (then
+ * a prebuilt binary, made against older headers) serves.
  */
-const SQLITE_DRIVER =
-  Number(process.versions.node.split('.')[0]) >= 22 ? 'better-sqlite3-napi' : 'better-sqlite3';
+const SQLITE_DRIVERS =
+  Number(process.versions.node.split('.')[0]) >= 22
+    ? ['better-sqlite3-napi', 'better-sqlite3']
+    : ['better-sqlite3'];
 
-/**
- * The SQLite driver module. 12 is an optional dependency, built from source where no
- * prebuilt binary fits (it does not compile on Node 26): when it is missing, say so in one line.
- */
-export function loadSqliteDriver(name = SQLITE_DRIVER): typeof SQLiteDatabase {
-  try {
-    return require(name) as typeof SQLiteDatabase;
-  } catch (error) {
-    const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
-    throw new Error(
-      `DATABASE_URL is sqlite:, but the SQLite driver ${name} could not be loaded (${reason}). ` +
-        'On Node 20 `npm ci` builds it from source, which needs python3, make and g++; Node 22 and later use a prebuilt one.',
-    );
+const isModuleNotFound = (error: unknown) =>
+  (error as { code?: unknown } | null)?.code === 'MODULE_NOT_FOUND';
+
+/** The first of the SQLite drivers that loads; when none does, one line that says why. */
+export function loadSqliteDriver(names: readonly string[] = SQLITE_DRIVERS): typeof SQLiteDatabase {
+  const reasons: string[] = [];
+  for (const name of names) {
+    try {
+      return require(name) as typeof SQLiteDatabase;
+    } catch (error) {
+      if (!isModuleNotFound(error)) throw error;
+      reasons.push(`${name} is not installed`);
+    }
   }
+  throw new Error(
+    `DATABASE_URL is sqlite:, but no SQLite driver could be loaded (${reasons.join('; ')}). ` +
+      '`npm ci` builds it from source where no prebuilt binary fits, which needs python3, make and g++.',
+  );
 }
 
 /** The SQLite file of a `sqlite:<path>` URL, or `:memory:`. */
