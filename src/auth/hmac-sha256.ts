@@ -13,14 +13,13 @@ export type Mac = (message: string) => Buffer;
  * endpoint makes one for every client secret it checks. Node before 20.12 has no
  * `crypto.hash` and gets `createHmac`.
  */
-export function hmacSha256(key: Buffer | string): Mac {
+export function hmacSha256(key: Buffer): Mac {
   if (typeof crypto.hash !== 'function') {
     return (message) => crypto.createHmac('sha256', key).update(message, 'utf8').digest();
   }
   const sha256 = (data: Buffer) => crypto.hash('sha256', data, 'buffer');
-  const raw = typeof key === 'string' ? Buffer.from(key, 'utf8') : key;
   // RFC 2104 §2: a key longer than the block is hashed first.
-  const block = raw.length > BLOCK_BYTES ? sha256(raw) : raw;
+  const block = key.length > BLOCK_BYTES ? sha256(key) : key;
   const inner = Buffer.alloc(BLOCK_BYTES, 0x36);
   const outer = Buffer.alloc(BLOCK_BYTES, 0x5c);
   for (let i = 0; i < block.length; i++) {
