@@ -37,7 +37,7 @@ const INT8_OID = 20;
  * installed only on the Nodes its `engines` names: where 13 could not be built, 12 (then
  * a prebuilt binary, made against older headers) serves.
  */
-const SQLITE_DRIVERS =
+export const SQLITE_DRIVERS: readonly string[] =
   Number(process.versions.node.split('.')[0]) >= 22
     ? ['better-sqlite3-napi', 'better-sqlite3']
     : ['better-sqlite3'];
