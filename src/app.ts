@@ -18,7 +18,7 @@ import { limitBy, rateLimits } from './http/rate-limit.js';
 import { registerJsonBodyParser } from './http/request-body.js';
 import { requestContext, requestIdOf } from './http/request-context.js';
 import { Problem } from './http/schemas.js';
-import { securityHeaders } from './http/security-headers.js';
+import { API_HEADERS, securityHeaders } from './http/security-headers.js';
 import { swaggerDocs } from './http/swagger.js';
 import { unrouted } from './http/unrouted.js';
 import { validatorCompilerBuilder } from './http/validation.js';
@@ -136,7 +136,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Before any route, so that it sees them all.
   await app.register(unrouted, { routerOptions: ROUTER_OPTIONS });
   await app.register(requestContext, {
-    headers: securityHeaders({ contentSecurityPolicy: false }),
+    headers: securityHeaders(API_HEADERS),
   });
   if (metrics !== undefined) {
     let guard: RouteGuard | undefined;

@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { HTML_PAGE_HEADERS, securityHeaders } from './security-headers.js';
 
 export interface SwaggerOptions {
   scopes: Readonly<Record<string, string>>;
@@ -39,10 +40,18 @@ export const swaggerDocs = fp<SwaggerOptions>(
           (json.$id as string | undefined) ?? `def-${i}`,
       },
     });
-    await app.register(swaggerUi, {
-      routePrefix: '/docs',
-      staticCSP: true,
-      uiConfig: { persistAuthorization: false, tryItOutEnabled: true },
+    // The pages are HTML: on top of the API's headers, helmet's for a browser page.
+    const pageHeaders = securityHeaders(HTML_PAGE_HEADERS);
+    await app.register(async (pages) => {
+      pages.addHook('onRequest', (_request, reply, done) => {
+        reply.headers(pageHeaders);
+        done();
+      });
+      await pages.register(swaggerUi, {
+        routePrefix: '/docs',
+        staticCSP: true,
+        uiConfig: { persistAuthorization: false, tryItOutEnabled: true },
+      });
     });
     app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   },
