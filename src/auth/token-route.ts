@@ -43,7 +43,10 @@ export const tokenRoute: FastifyPluginAsyncTypebox<TokenRouteOptions> = async (a
         throw new UnsupportedGrantType(`Supported grant types: ${Object.keys(grants).join(', ')}.`);
       }
       const body = await grant(request.body, request);
-      return reply.headers(NO_STORE).send(body);
+      // Returned, not sent: an async handler that returns the reply has Fastify await the
+      // reply itself, a stream listener on every response.
+      reply.headers(NO_STORE);
+      return body;
     },
   );
 };

@@ -81,7 +81,8 @@ export const playersRoutes: FastifyPluginAsyncTypebox<PlayersOptions> = async (
         body = reply.serialize(list) as string;
         serialized.set(list, body);
       }
-      return reply.type(JSON_UTF8).send(body as never);
+      reply.type(JSON_UTF8);
+      return body as never;
     },
   );
 
