@@ -58,9 +58,9 @@ export const tokenRoute: FastifyPluginAsyncTypebox<TokenRouteOptions> = async (a
         throw new UnsupportedGrantType(`Supported grant types: ${Object.keys(grants).join(', ')}.`);
       }
       const body = await grant(request.body, request);
-      // Returned, not sent: an async handler that returns the reply has Fastify await the
-      // reply itself, a stream listener on every response.
-      // A reply with its own serializer gets no content type of Fastify's making.
+      // Returned, not sent: a handler that returns the reply has Fastify await the reply
+      // itself, a stream listener on every response. With a serializer of its own, the
+      // reply gets no content type of Fastify's making.
       reply.headers(NO_STORE).type('application/json; charset=utf-8').serializer(tokenResponseJson);
       return body;
     },
