@@ -68,12 +68,38 @@ export function sqlitePath(url: string): string {
   return path === ':memory:' ? path : resolve(path);
 }
 
+const WAL_SWITCH_WAIT_MS = 5000;
+
+/**
+ * Switches the connection to WAL, which the first connection to a new file does for it.
+ * Processes that open a new file at once can deadlock in that switch, and SQLite then
+ * answers SQLITE_BUSY at once instead of waiting out busy_timeout
+ * (https://www.sqlite.org/c3ref/busy_handler.html): CI saw it once, four `migrate` runs
+ * at once on Node 26. So a busy answer is retried, after a short random pause, for up to
+ * WAL_SWITCH_WAIT_MS; the pause blocks, as opening the file does.
+ */
+export function switchToWal(connection: Pick<SQLiteDatabase.Database, 'pragma'>): void {
+  const deadline = Date.now() + WAL_SWITCH_WAIT_MS;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      connection.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'SQLITE_BUSY' || Date.now() > deadline) {
+        throw error;
+      }
+    }
+    Atomics.wait(pause, 0, 0, 5 + Math.random() * 45);
+  }
+}
+
 function openSqlite(url: string): Kysely<Schema> {
   const path = sqlitePath(url);
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const SQLite = loadSqliteDriver();
   const connection = new SQLite(path);
-  connection.pragma('journal_mode = WAL');
+  switchToWal(connection);
   // FULL: an acknowledged write survives a power cut, not only a process crash.
   connection.pragma('synchronous = FULL');
   connection.pragma('foreign_keys = ON');

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { loadSqliteDriver, SQLITE_DRIVERS } from '../../src/db/database.js';
+import { Worker } from 'node:worker_threads';
+import { loadSqliteDriver, SQLITE_DRIVERS, switchToWal } from '../../src/db/database.js';
+import { tempDir } from '../helpers.js';
 
 const openAndQuery = (SQLite: ReturnType<typeof loadSqliteDriver>) => {
   const db = new SQLite(':memory:');
@@ -32,4 +37,36 @@ test('with no SQLite driver installed, the start fails with one line that names 
       return true;
     },
   );
+});
+
+test('a new file another connection holds: the switch to WAL waits for it, where SQLite answers busy at once', async () => {
+  const { dir, cleanup } = tempDir();
+  const file = join(dir, 'held.db');
+  const resolveDriver = createRequire(import.meta.url).resolve;
+  const driver = SQLITE_DRIVERS.flatMap((name) => {
+    try {
+      return [resolveDriver(name)];
+    } catch {
+      return [];
+    }
+  })[0];
+  // Another connection, on a thread of its own, holds the new file for 300 ms.
+  const holder = new Worker(
+    `const { parentPort, workerData } = require('node:worker_threads');
+    const db = new (require(workerData.driver))(workerData.file);
+    db.exec('BEGIN EXCLUSIVE');
+    parentPort.postMessage('held');
+    setTimeout(() => { db.exec('COMMIT'); db.close(); }, 300);`,
+    { eval: true, workerData: { driver, file } },
+  );
+  await once(holder, 'message');
+  const SQLite = loadSqliteDriver();
+  // No busy handler: only the retry can wait, as in the deadlock SQLite answers at once.
+  const connection = new SQLite(file, { timeout: 0 });
+  assert.throws(() => connection.pragma('journal_mode = WAL'), { code: 'SQLITE_BUSY' });
+  switchToWal(connection);
+  assert.equal(connection.pragma('journal_mode', { simple: true }), 'wal');
+  connection.close();
+  await once(holder, 'exit');
+  cleanup();
 });
