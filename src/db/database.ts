@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import type SQLiteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, type SqliteDatabase, SqliteDialect, sql } from 'kysely';
 import type PG from 'pg';
 import { groupCommit, type RunWrite } from './group-commit.js';
 import type { Schema } from './schema.js';
@@ -94,6 +94,36 @@ export function switchToWal(connection: Pick<SQLiteDatabase.Database, 'pragma'>)
   }
 }
 
+const STATEMENTS_KEPT = 256;
+
+/**
+ * The connection as Kysely sees it, with its prepared statements kept for reuse (the most
+ * recently used STATEMENTS_KEPT): Kysely prepares every query anew. With better-sqlite3 13
+ * (Node 22 and later) a statement is a native object freed only when the garbage collector
+ * gets to it. The bench on Node 22 with 13, preparing anew: RSS 196 MB after the run,
+ * create + delete at 2.88x FastAPI's rate; reusing: 154 MB and 3.81x (with 12, preparing
+ * anew: 137 MB and 3.51x).
+ */
+export function reusingStatements(connection: SqliteDatabase): SqliteDatabase {
+  const statements = new Map<string, ReturnType<SqliteDatabase['prepare']>>();
+  return {
+    prepare(query) {
+      let statement = statements.get(query);
+      if (statement !== undefined) {
+        statements.delete(query);
+      } else {
+        statement = connection.prepare(query);
+        if (statements.size >= STATEMENTS_KEPT) {
+          statements.delete(statements.keys().next().value as string);
+        }
+      }
+      statements.set(query, statement);
+      return statement;
+    },
+    close: () => connection.close(),
+  };
+}
+
 function openSqlite(url: string): Kysely<Schema> {
   const path = sqlitePath(url);
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -104,7 +134,9 @@ function openSqlite(url: string): Kysely<Schema> {
   connection.pragma('synchronous = FULL');
   connection.pragma('foreign_keys = ON');
   connection.pragma('busy_timeout = 5000');
-  return new Kysely<Schema>({ dialect: new SqliteDialect({ database: connection }) });
+  return new Kysely<Schema>({
+    dialect: new SqliteDialect({ database: reusingStatements(connection) }),
+  });
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;

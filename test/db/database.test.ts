@@ -4,7 +4,12 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Worker } from 'node:worker_threads';
-import { loadSqliteDriver, SQLITE_DRIVERS, switchToWal } from '../../src/db/database.js';
+import {
+  loadSqliteDriver,
+  reusingStatements,
+  SQLITE_DRIVERS,
+  switchToWal,
+} from '../../src/db/database.js';
 import { tempDir } from '../helpers.js';
 
 const openAndQuery = (SQLite: ReturnType<typeof loadSqliteDriver>) => {
@@ -69,4 +74,29 @@ test('a new file another connection holds: the switch to WAL waits for it, where
   connection.close();
   await once(holder, 'exit');
   cleanup();
+});
+
+test('statements are prepared once and reused, the least recently used dropped past 256', () => {
+  const SQLite = loadSqliteDriver();
+  const raw = new SQLite(':memory:');
+  let prepared = 0;
+  const counted = {
+    prepare(query: string) {
+      prepared += 1;
+      return raw.prepare(query);
+    },
+    close: () => raw.close(),
+  };
+  const db = reusingStatements(counted);
+  db.prepare('CREATE TABLE t (n INTEGER)').run([]);
+  const insert = db.prepare('INSERT INTO t (n) VALUES (?)');
+  for (let n = 0; n < 3; n++)
+    assert.equal(db.prepare('INSERT INTO t (n) VALUES (?)').run([n]).changes, 1);
+  assert.equal(db.prepare('INSERT INTO t (n) VALUES (?)'), insert);
+  assert.deepEqual(db.prepare('SELECT count(*) AS c FROM t').all([]), [{ c: 3 }]);
+  assert.equal(prepared, 3);
+  for (let i = 0; i < 256; i++) db.prepare(`SELECT ${i}`);
+  assert.notEqual(db.prepare('INSERT INTO t (n) VALUES (?)'), insert, 'dropped, prepared again');
+  assert.equal(prepared, 3 + 256 + 1);
+  db.close();
 });
