@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { isUniqueViolation } from '../db/errors.js';
 import { deriveKey, type SecretKeys } from '../keys/secret-key.js';
 import type { Audit } from './audit.js';
@@ -44,8 +44,10 @@ export function clientService(options: ClientServiceOptions) {
   const digestMacs = [secrets.current, secrets.previous]
     .filter((s): s is string => s !== undefined)
     .map((s) => hmacSha256(deriveKey(s, 'client-secret-digest')));
-  // Compared against when the client id is unknown, so that case costs what a wrong secret does.
-  const dummyDigest = createHmac('sha256', randomBytes(32)).update('').digest();
+  // 32 random bytes, a digest's length, that no secret's digest matches: compared against
+  // when there is nothing to compare with (an unknown client id, a secret not yet passed),
+  // so that every case costs what a wrong secret does.
+  const unmatchable = randomBytes(32);
 
   const digest = (secret: string, mac = digestMacs[0] as Mac) => mac(secret);
 
@@ -58,8 +60,6 @@ export function clientService(options: ClientServiceOptions) {
   const passSalt = randomBytes(32).toString('base64url');
   const passDigest = (secret: string) => sha256(passSalt + secret);
   const passedSecrets = new WeakMap<OAuthClient, Buffer>();
-  // Compared against when nothing is remembered, so that every case costs the same.
-  const noPass = randomBytes(32);
 
   async function find(id: string): Promise<OAuthClient | undefined> {
     const held = cache.peek(id);
@@ -70,7 +70,7 @@ export function clientService(options: ClientServiceOptions) {
 
   function matchingMac(client: OAuthClient | undefined, secret: string): Mac | undefined {
     const stored =
-      client === undefined ? dummyDigest : Buffer.from(client.secretDigest, 'base64url');
+      client === undefined ? unmatchable : Buffer.from(client.secretDigest, 'base64url');
     for (const mac of digestMacs) {
       const given = digest(secret, mac);
       if (stored.length === given.length && timingSafeEqual(stored, given) && client !== undefined)
@@ -172,7 +172,11 @@ export function clientService(options: ClientServiceOptions) {
       const client = await find(id);
       const pass = passDigest(secret);
       const passed = client === undefined ? undefined : passedSecrets.get(client);
-      if (timingSafeEqual(passed ?? noPass, pass) && passed !== undefined && honoured(client)) {
+      if (
+        timingSafeEqual(passed ?? unmatchable, pass) &&
+        passed !== undefined &&
+        honoured(client)
+      ) {
         return client;
       }
       const mac = matchingMac(client, secret);
