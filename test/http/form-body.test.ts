@@ -51,6 +51,19 @@ describe('form bodies (application/x-www-form-urlencoded)', () => {
     assert.equal(Object.getPrototypeOf(parsed), Object.prototype);
     assert.equal(Object.getOwnPropertyDescriptor(parsed, '__proto__')?.value, 'x');
     assert.equal(parsed.grant_type, 'password');
+    assert.throws(
+      () => parseFormBody('__proto__=x&__proto__=y'),
+      /parameter __proto__ is repeated/,
+    );
+  });
+
+  test("names of Object.prototype's members are ordinary parameters", () => {
+    const names = ['constructor', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf'];
+    const parsed = parseFormBody(names.map((name) => `${name}=${name}-value`).join('&'));
+    for (const name of names) {
+      assert.equal(Object.getOwnPropertyDescriptor(parsed, name)?.value, `${name}-value`);
+    }
+    assert.throws(() => parseFormBody('toString=a&toString=b'), /parameter toString is repeated/);
   });
 
   test('bytes that are not UTF-8, in a name or a value, are refused', () => {
