@@ -4,7 +4,7 @@ import { deriveKey, type SecretKeys } from '../keys/secret-key.js';
 import type { Audit } from './audit.js';
 import { clientCache } from './client-cache.js';
 import type { ClientRepository, OAuthClient } from './client-repository.js';
-import { hmacSha256, type Mac, sha256 } from './hmac-sha256.js';
+import { hmacSha256, type Mac, sameDigestText, sha256Text } from './hmac-sha256.js';
 import { assertKnownScopes } from './scopes.js';
 
 export interface ClientServiceOptions {
@@ -48,18 +48,19 @@ export function clientService(options: ClientServiceOptions) {
   // when there is nothing to compare with (an unknown client id, a secret not yet passed),
   // so that every case costs what a wrong secret does.
   const unmatchable = randomBytes(32);
+  const unmatchableText = unmatchable.toString('latin1');
 
   const digest = (secret: string, mac = digestMacs[0] as Mac) => mac(secret);
 
   // A client sends the same secret with every token request. Once it has passed the HMAC
   // check against the stored digest, the client's record in memory keeps a salted SHA-256
   // of it (salt random per process, never the secret), and the next requests are checked
-  // against that: one hash, 0.8 µs, where the HMAC check takes 2.9 µs (about 5% of a
+  // against that: one hash, 0.4 µs, where the HMAC check takes 2.9 µs (about 5% of a
   // token request). A record changed (secret rotated, client disabled) or re-read is a new
   // object, with nothing remembered.
   const passSalt = randomBytes(32).toString('base64url');
-  const passDigest = (secret: string) => sha256(passSalt + secret);
-  const passedSecrets = new WeakMap<OAuthClient, Buffer>();
+  const passDigest = (secret: string) => sha256Text(passSalt + secret);
+  const passedSecrets = new WeakMap<OAuthClient, string>();
 
   async function find(id: string): Promise<OAuthClient | undefined> {
     const held = cache.peek(id);
@@ -173,7 +174,7 @@ export function clientService(options: ClientServiceOptions) {
       const pass = passDigest(secret);
       const passed = client === undefined ? undefined : passedSecrets.get(client);
       if (
-        timingSafeEqual(passed ?? unmatchable, pass) &&
+        sameDigestText(passed ?? unmatchableText, pass) &&
         passed !== undefined &&
         honoured(client)
       ) {
