@@ -9,13 +9,16 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
  */
 export function grantedScopes(requested: string | undefined, allowed: readonly string[]): string[] {
   if (requested === undefined || requested.trim() === '') return [...allowed];
-  const scopes = requested.split(' ').filter(Boolean);
-  const malformed = scopes.find((s) => !SCOPE_TOKEN.test(s));
-  if (malformed !== undefined) throw new InvalidScope('The scope parameter is malformed.');
+  const scopes: string[] = [];
+  for (const scope of requested.split(' ')) {
+    if (scope === '' || scopes.includes(scope)) continue;
+    if (!SCOPE_TOKEN.test(scope)) throw new InvalidScope('The scope parameter is malformed.');
+    scopes.push(scope);
+  }
   const refused = scopes.filter((s) => !allowed.includes(s));
   if (refused.length > 0)
     throw new InvalidScope(`Scope not allowed for this client: ${refused.join(' ')}.`);
-  return [...new Set(scopes)];
+  return scopes;
 }
 
 export class UnknownScopeError extends Error {
