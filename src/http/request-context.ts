@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { endOfTurn } from './end-of-turn.js';
+import { atEndOfTurn } from './end-of-turn.js';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
@@ -14,7 +14,8 @@ export function requestIdOf(request: IncomingMessage): string {
 
 declare module 'fastify' {
   interface FastifyRequest {
-    startedAt: bigint;
+    /** `performance.now()` when the request came in. */
+    startedAt: number;
   }
 }
 
@@ -22,23 +23,23 @@ declare module 'fastify' {
  * `X-Request-Id`, `X-Duration-MS` (server time, 2 decimals) and the fixed security headers
  * on every response: one hook on the way in, one on the way out, since each hook is a
  * measurable share of a small request's cost. The way out also holds each answer until the
- * end of the event loop's turn (`endOfTurn`), so that a turn's answers are written together.
+ * end of the event loop's turn (`atEndOfTurn`), so that a turn's answers are written together.
  */
 export const requestContext = fp<{ headers: Record<string, string> }>(
   async (app: FastifyInstance, { headers }) => {
-    app.decorateRequest('startedAt', 0n);
-    // A callback hook: an async one costs every request a promise and a microtask turn.
+    app.decorateRequest('startedAt', 0);
+    // Callback hooks: an async one costs every request a promise and a microtask turn.
     app.addHook('onRequest', (request, reply, done) => {
-      request.startedAt = process.hrtime.bigint();
+      request.startedAt = performance.now();
       reply.headers(headers);
       reply.header('x-request-id', request.id);
       done();
     });
-    app.addHook('onSend', async (request, reply, payload) => {
-      await endOfTurn();
-      const micros = Number((process.hrtime.bigint() - request.startedAt) / 1000n);
-      reply.header('x-duration-ms', (micros / 1000).toFixed(2));
-      return payload;
+    app.addHook('onSend', (request, reply, payload, done) => {
+      atEndOfTurn(() => {
+        reply.header('x-duration-ms', (performance.now() - request.startedAt).toFixed(2));
+        done(null, payload);
+      });
     });
   },
   { name: 'request-context' },

@@ -1,19 +1,33 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { endOfTurn } from '../../src/http/end-of-turn.js';
+import { atEndOfTurn } from '../../src/http/end-of-turn.js';
 import { startTestApp, type TestApp } from '../helpers.js';
 
 describe('answers written at the end of the event loop turn', () => {
-  test('calls in one turn share one promise; the next turn gets its own', async () => {
-    const first = endOfTurn();
-    assert.equal(endOfTurn(), first);
-    await first;
-    assert.notEqual(endOfTurn(), first);
+  test('callbacks queued in one turn run together, in order; one queued by them runs later', async () => {
+    const order: string[] = [];
+    await new Promise<void>((resolve) => {
+      atEndOfTurn(() => {
+        order.push('first');
+        atEndOfTurn(() => {
+          order.push('queued by first');
+          resolve();
+        });
+      });
+      atEndOfTurn(() => order.push('second'));
+      setImmediate(() => order.push('setImmediate after both'));
+    });
+    assert.deepEqual(order, ['first', 'second', 'setImmediate after both', 'queued by first']);
   });
 
-  test('it settles after the work already queued in the turn, not as a microtask', async () => {
+  test('it runs after the work already queued in the turn, not as a microtask', async () => {
     const order: string[] = [];
-    const turnEnd = endOfTurn().then(() => order.push('turn end'));
+    const turnEnd = new Promise<void>((resolve) =>
+      atEndOfTurn(() => {
+        order.push('turn end');
+        resolve();
+      }),
+    );
     let chain = Promise.resolve();
     for (let i = 0; i < 50; i++) chain = chain.then(() => undefined);
     const microtasks = chain.then(() => order.push('microtasks'));
