@@ -38,6 +38,16 @@ function decodeBasic(value: string): { id: string; secret: string } {
   }
 }
 
+/** `Scheme credentials`, split at the first run of spaces (RFC 9110 §11.4). */
+function schemeAndCredentials(header: string): [string, string | undefined] {
+  const trimmed = header.trim();
+  const space = trimmed.indexOf(' ');
+  if (space === -1) return [trimmed, undefined];
+  let start = space + 1;
+  while (trimmed.charCodeAt(start) === 0x20) start++;
+  return [trimmed.slice(0, space), trimmed.slice(start)];
+}
+
 /** Client credentials from HTTP Basic or the body; both at once is an invalid_request. */
 export function readClientCredentials(
   request: FastifyRequest,
@@ -45,8 +55,8 @@ export function readClientCredentials(
 ): ClientCredentials | undefined {
   const header = request.headers.authorization;
   if (header !== undefined) {
-    const [scheme, value, ...rest] = header.trim().split(/ +/);
-    if (scheme?.toLowerCase() !== 'basic' || value === undefined || rest.length > 0) {
+    const [scheme, value] = schemeAndCredentials(header);
+    if (scheme.toLowerCase() !== 'basic' || value === undefined || value.includes(' ')) {
       throw new InvalidRequest(
         'Client authentication here uses Authorization: Basic, or client_id and client_secret in the body.',
       );
