@@ -76,10 +76,9 @@ function hs256Signature(key: SigningKey, input: string): string {
 }
 
 async function signedToken(key: SigningKey, claims: AccessTokenClaims, thread: SigningThread) {
-  const header = encodedHeader(key);
-  if (key.alg !== 'HS256') return thread.signJws(key, header, claimsJson(claims));
-  const input = `${header}.${base64url(claimsJson(claims))}`;
-  return `${input}.${hs256Signature(key, input)}`;
+  const input = `${encodedHeader(key)}.${base64url(claimsJson(claims))}`;
+  const signature = key.alg === 'HS256' ? hs256Signature(key, input) : await thread.sign(key, input);
+  return `${input}.${signature}`;
 }
 
 export interface AccessTokenIssuerOptions {

@@ -13,22 +13,22 @@ interface ThreadKey {
 
 /**
  * What the loop sends: a key the thread has not had yet (a KeyObject is cloned once, not
- * per job), or the payloads to sign under one key and one protected header, joined by
- * newlines. One string per batch clones in 0.2-0.4 µs a job on this machine (batches of 4
- * to 16), an object per job in 1.1-1.6 µs: this is the event loop's time.
+ * per job), or the signing inputs of one key joined by newlines (JWS signing inputs are
+ * base64url and dots). One string per batch clones in 0.2-0.4 µs a job on this machine
+ * (batches of 4 to 16), an object per job in 1.1-1.6 µs: this is the event loop's time.
  */
-type ToThread = { key: ThreadKey } | { kid: string; header: string; payloads: string };
+type ToThread = { key: ThreadKey } | { kid: string; inputs: string };
 
 /**
- * What the thread answers: the JWS of the next jobs in the order sent, joined by newlines;
- * an empty one where signing failed.
+ * What the thread answers: base64url signatures of the next jobs in the order sent, joined
+ * by newlines; an empty one where signing failed.
  */
-type Answers = string;
+type Signatures = string;
 
 /**
  * The thread's whole program, plain JavaScript run from source (`eval`): a separate module
  * would need its own entry in the bundle and a loader for the TypeScript sources. It takes
- * ToThread messages and answers with Answers, four at a time: waiting for a whole batch
+ * ToThread messages and answers with Signatures, four at a time: waiting for a whole batch
  * (16 jobs on average under load) left the event loop idle with nothing to answer, and
  * one message per signature cost the loop more than it saved. Measured on
  * `POST /auth/token`, five interleaved runs each: medians 8.8k tokens/s (whole batch),
@@ -73,23 +73,19 @@ parentPort.on('message', (message) => {
     return;
   }
   const key = keys.get(message.kid);
-  const prefix = message.header + '.';
-  let answers = [];
-  for (const payload of message.payloads.split('\\n')) {
-    let jws = '';
+  let signatures = [];
+  for (const input of message.inputs.split('\\n')) {
+    let signature = '';
     try {
-      if (key !== undefined) {
-        const input = prefix + Buffer.from(payload).toString('base64url');
-        jws = input + '.' + signOne(key, Buffer.from(input)).toString('base64url');
-      }
+      if (key !== undefined) signature = signOne(key, Buffer.from(input)).toString('base64url');
     } catch {}
-    answers.push(jws);
-    if (answers.length === ANSWER_EVERY) {
-      parentPort.postMessage(answers.join('\\n'));
-      answers = [];
+    signatures.push(signature);
+    if (signatures.length === ANSWER_EVERY) {
+      parentPort.postMessage(signatures.join('\\n'));
+      signatures = [];
     }
   }
-  if (answers.length > 0) parentPort.postMessage(answers.join('\\n'));
+  if (signatures.length > 0) parentPort.postMessage(signatures.join('\\n'));
 });
 `;
 
@@ -109,30 +105,23 @@ function sodiumLocation(): string | null {
 
 interface Job {
   key: SigningKey;
-  header: string;
-  payload: string;
-  resolve: (jws: string) => void;
+  input: string;
+  resolve: (signature: string) => void;
   reject: (error: Error) => void;
 }
 
 export interface SigningThread {
-  /**
-   * The JWS compact serialization (RFC 7515 §7.1) of `payload` (text, encoded as UTF-8,
-   * with no line break: JSON.stringify never writes one) under the protected header
-   * `header` (already base64url), signed with `key` (EdDSA, ES256 or RS256).
-   */
-  signJws(key: SigningKey, header: string, payload: string): Promise<string>;
+  /** The base64url JWS signature of `input` under `key` (EdDSA, ES256 or RS256). */
+  sign(key: SigningKey, input: string): Promise<string>;
   close(): Promise<void>;
 }
 
 /**
  * Signs access tokens on a thread of its own. A signature costs 18-60 µs of CPU (by host),
  * a quarter to a half of a token request: off the event loop it runs on the second core
- * while the loop parses and answers the next requests. The thread also encodes the payload
- * and puts the token together (0.5-0.8 µs of the loop's time a token otherwise). Not on
- * libuv's pool, where a signature would wait behind argon2 password hashes (tens of ms
- * each) during a burst of logins. Requests made in one turn of the event loop travel as
- * one message.
+ * while the loop parses and answers the next requests. Not on libuv's pool, where a
+ * signature would wait behind argon2 password hashes (tens of ms each) during a burst of
+ * logins. Requests made in one turn of the event loop travel as one message.
  */
 export function startSigningThread(
   /** `sodium`: the path of sodium-native, found by default; null signs with OpenSSL alone. */
@@ -153,10 +142,10 @@ export function startSigningThread(
     if (worker !== undefined) return worker;
     const started = new Worker(SIGNING_THREAD_SOURCE, { eval: true, workerData: { sodium } });
     started.unref();
-    started.on('message', (answers: Answers) => {
-      for (const jws of answers.split('\n')) {
+    started.on('message', (signatures: Signatures) => {
+      for (const signature of signatures.split('\n')) {
         const job = inFlight.shift();
-        if (jws !== '') job?.resolve(jws);
+        if (signature !== '') job?.resolve(signature);
         else job?.reject(new Error('the signing thread could not sign with this key'));
       }
     });
@@ -179,37 +168,31 @@ export function startSigningThread(
     const target = thread();
     const send = (message: ToThread) => target.postMessage(message);
     inFlight.push(...jobs);
-    // Consecutive jobs under one key and header travel together (all of them, but around a
-    // rotation).
-    let group: { kid: string; header: string } | undefined;
-    let payloads: string[] = [];
-    const sendGroup = () => {
-      if (group !== undefined) send({ ...group, payloads: payloads.join('\n') });
-    };
-    for (const { key, header, payload } of jobs) {
+    // Consecutive jobs under one key travel together (all of them, but around a rotation).
+    let kid: string | undefined;
+    let inputs: string[] = [];
+    for (const { key, input } of jobs) {
       if (!sentKeys.has(key.key)) {
         sentKeys.add(key.key);
         send({ key: { kid: key.kid, alg: key.alg as AsymmetricAlg, key: key.key } });
       }
-      if (key.kid !== group?.kid || header !== group.header) {
-        sendGroup();
-        group = { kid: key.kid, header };
-        payloads = [];
+      if (key.kid !== kid) {
+        if (kid !== undefined) send({ kid, inputs: inputs.join('\n') });
+        kid = key.kid;
+        inputs = [];
       }
-      payloads.push(payload);
+      inputs.push(input);
     }
-    sendGroup();
+    if (kid !== undefined) send({ kid, inputs: inputs.join('\n') });
   }
 
   return {
-    signJws(key, header, payload) {
+    sign(key, input) {
       return new Promise((resolve, reject) => {
         if (closed) return reject(new Error('the signing thread was stopped'));
         if (key.alg === 'HS256') return reject(new Error('HS256 is signed in place, not here'));
-        if (payload.includes('\n') || header.includes('\n'))
-          return reject(new Error('a payload or header to sign has a line break'));
         if (queued.length === 0) setImmediate(flush);
-        queued.push({ key, header, payload, resolve, reject });
+        queued.push({ key, input, resolve, reject });
       });
     },
     async close() {
