@@ -77,7 +77,8 @@ function hs256Signature(key: SigningKey, input: string): string {
 
 async function signedToken(key: SigningKey, claims: AccessTokenClaims, thread: SigningThread) {
   const input = `${encodedHeader(key)}.${base64url(claimsJson(claims))}`;
-  const signature = key.alg === 'HS256' ? hs256Signature(key, input) : await thread.sign(key, input);
+  const signature =
+    key.alg === 'HS256' ? hs256Signature(key, input) : await thread.sign(key, input);
   return `${input}.${signature}`;
 }
 
