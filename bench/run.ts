@@ -12,10 +12,8 @@ import { createDeleteLua, type LoadResult, load, postLua } from './wrk.js';
 const SMOKE = process.argv.includes('--smoke');
 const SECONDS = SMOKE ? 1 : 10;
 const WARMUP_SECONDS = SMOKE ? 0 : 2;
-// Seven short rounds rather than five longer ones, in the same time: a slow spell of this
-// VM (seconds long) then moves the median of the rounds' ratios less.
-const ROUNDS = SMOKE ? 1 : 7;
-const ROUND_SECONDS = SMOKE ? 1 : 2;
+const ROUNDS = SMOKE ? 1 : 5;
+const ROUND_SECONDS = SMOKE ? 1 : 3;
 const ROOT = new URL('..', import.meta.url).pathname;
 const SHARED = join(ROOT, '..', 'shared', 'reference');
 const OUT = SMOKE
