@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ProblemError } from '../http/problem.js';
 import type { AccessTokenClaims } from './access-token.js';
+import { schemeAndCredentials } from './authorization-header.js';
 import { InvalidTokenError, type TokenVerifier } from './verify-bearer.js';
 
 /**
@@ -71,10 +72,9 @@ export const bearerGuard = fp<BearerGuardOptions>(
         throw unauthorized({}, 'This route needs an access token: Authorization: Bearer <token>.');
       }
       // RFC 6750 §2.1: "Bearer" 1*SP b64token, the scheme in any case (RFC 9110 §11.1).
-      const credentials = header.trim();
-      const space = credentials.indexOf(' ');
-      const token = credentials.slice(space + 1).trim();
-      if (space < 1 || credentials.slice(0, space).toLowerCase() !== 'bearer' || token === '') {
+      const [scheme, credentials] = schemeAndCredentials(header);
+      const token = credentials?.trim() ?? '';
+      if (scheme.toLowerCase() !== 'bearer' || token === '') {
         throw unauthorized(
           { error: 'invalid_request' },
           'Send the token as Authorization: Bearer <token>.',

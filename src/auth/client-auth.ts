@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { Audit } from './audit.js';
+import { schemeAndCredentials } from './authorization-header.js';
 import type { OAuthClient } from './client-repository.js';
 import type { ClientService } from './client-service.js';
 import { InvalidClient, InvalidRequest } from './errors.js';
@@ -36,16 +37,6 @@ function decodeBasic(value: string): { id: string; secret: string } {
   } catch {
     throw new InvalidRequest('The Authorization: Basic header is malformed.');
   }
-}
-
-/** `Scheme credentials`, split at the first run of spaces (RFC 9110 §11.4). */
-function schemeAndCredentials(header: string): [string, string | undefined] {
-  const trimmed = header.trim();
-  const space = trimmed.indexOf(' ');
-  if (space === -1) return [trimmed, undefined];
-  let start = space + 1;
-  while (trimmed.charCodeAt(start) === 0x20) start++;
-  return [trimmed.slice(0, space), trimmed.slice(start)];
 }
 
 /** Client credentials from HTTP Basic or the body; both at once is an invalid_request. */
