@@ -13,6 +13,14 @@ const B64URL_SEGMENT = /^[A-Za-z0-9_-]+$/;
 const KEY_REFERENCE_HEADERS = ['jku', 'jwk', 'x5u', 'x5c', 'x5t', 'x5t#S256'] as const;
 const AT_JWT = /^(application\/)?at\+jwt$/i;
 
+/**
+ * The cache is keyed on the signature's last 32 characters (192 bits), not the whole token:
+ * each request brings the token as a new string, which V8 hashes in full to look it up
+ * (0.6 µs for a 458-character token, 3% of a protected read, by perf). A hit counts only
+ * when the whole token matches, so a forged token sharing the tail is verified, and refused.
+ */
+const cacheKey = (token: string) => token.slice(-32);
+
 export interface TokenVerifierOptions {
   keys: () => KeyRing;
   /** Reloads the ring when a token names a kid this process has not seen (throttled by caller). */
@@ -28,6 +36,7 @@ export interface TokenVerifierOptions {
 }
 
 interface CachedToken {
+  token: string;
   claims: AccessTokenClaims;
   expiresAtMs: number;
   kid: string;
@@ -84,7 +93,7 @@ export function tokenVerifier(options: TokenVerifierOptions) {
       const oldest = cache.keys().next();
       if (!oldest.done) cache.delete(oldest.value);
     }
-    cache.set(token, { claims, expiresAtMs: claims.exp * 1000, kid });
+    cache.set(cacheKey(token), { token, claims, expiresAtMs: claims.exp * 1000, kid });
   }
 
   function checkLive(claims: AccessTokenClaims, expiresAtMs: number): AccessTokenClaims {
@@ -105,7 +114,7 @@ export function tokenVerifier(options: TokenVerifierOptions) {
     return key;
   }
 
-  async function verifyUncached(token: string): Promise<CachedToken> {
+  async function verifyUncached(token: string): Promise<Omit<CachedToken, 'token'>> {
     if (token.length > MAX_TOKEN_LENGTH) throw new InvalidTokenError('The token is too long.');
     const segments = token.split('.');
     if (segments.length !== 3 || !segments.every((s) => B64URL_SEGMENT.test(s))) {
@@ -155,9 +164,9 @@ export function tokenVerifier(options: TokenVerifierOptions) {
   }
 
   function cachedClaims(token: string): AccessTokenClaims | undefined {
-    const hit = cache.get(token);
+    const hit = cache.get(cacheKey(token));
     // A key that left the ring (its grace period ended) takes its cached tokens with it.
-    if (hit === undefined || keys().verificationKey(hit.kid) === undefined) {
+    if (hit?.token !== token || keys().verificationKey(hit.kid) === undefined) {
       options.onLookup?.(false);
       return undefined;
     }
@@ -183,7 +192,7 @@ export function tokenVerifier(options: TokenVerifierOptions) {
     },
     /** Drops the cached verifications of one subject (an account disabled elsewhere). */
     forgetSubject(sub: string): void {
-      for (const [token, entry] of cache) if (entry.claims.sub === sub) cache.delete(token);
+      for (const [key, entry] of cache) if (entry.claims.sub === sub) cache.delete(key);
     },
   };
 }

@@ -129,7 +129,8 @@ describe('JWT attacks: every forged token gets 401 invalid_token', () => {
     }
   });
 
-  test('tampered payload and escalated scope under the original signature', async () => {
+  test('tampered payload and escalated scope under the original signature, once the original is cached', async () => {
+    assert.equal(await protectedStatus(t.app, valid), 200);
     const [header, payload, signature] = valid.split('.') as [string, string, string];
     const escalated = {
       ...JSON.parse(Buffer.from(payload, 'base64url').toString()),
@@ -138,6 +139,7 @@ describe('JWT attacks: every forged token gets 401 invalid_token', () => {
     await expectRejected(`${header}.${b64(escalated)}.${signature}`, /signature/);
     const flipped = signature.startsWith('A') ? `B${signature.slice(1)}` : `A${signature.slice(1)}`;
     await expectRejected(`${header}.${payload}.${flipped}`, /signature/);
+    assert.equal(await protectedStatus(t.app, valid), 200, 'the genuine token still passes');
   });
 
   test('expired, not yet valid, issued in the future', async () => {
