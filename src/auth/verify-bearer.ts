@@ -35,11 +35,15 @@ export interface TokenVerifierOptions {
   onLookup?: (hit: boolean) => void;
 }
 
-interface CachedToken {
-  token: string;
+/** What a full verification established about a token. */
+interface Verified {
   claims: AccessTokenClaims;
   expiresAtMs: number;
   kid: string;
+}
+
+interface CachedToken extends Verified {
+  token: string;
 }
 
 function decodeHeader(segment: string): Record<string, unknown> {
@@ -87,13 +91,13 @@ export function tokenVerifier(options: TokenVerifierOptions) {
   const toleranceMs = clockToleranceSeconds * 1000;
   const cache = new Map<string, CachedToken>();
 
-  function remember(token: string, claims: AccessTokenClaims, kid: string): void {
+  function remember(token: string, verified: Verified): void {
     if (cache.size >= cacheSize) {
       // Maps iterate in insertion order: drop the oldest entry.
       const oldest = cache.keys().next();
       if (!oldest.done) cache.delete(oldest.value);
     }
-    cache.set(cacheKey(token), { token, claims, expiresAtMs: claims.exp * 1000, kid });
+    cache.set(cacheKey(token), { token, ...verified });
   }
 
   function checkLive(claims: AccessTokenClaims, expiresAtMs: number): AccessTokenClaims {
@@ -114,7 +118,7 @@ export function tokenVerifier(options: TokenVerifierOptions) {
     return key;
   }
 
-  async function verifyUncached(token: string): Promise<Omit<CachedToken, 'token'>> {
+  async function verifyUncached(token: string): Promise<Verified> {
     if (token.length > MAX_TOKEN_LENGTH) throw new InvalidTokenError('The token is too long.');
     const segments = token.split('.');
     if (segments.length !== 3 || !segments.every((s) => B64URL_SEGMENT.test(s))) {
@@ -177,7 +181,7 @@ export function tokenVerifier(options: TokenVerifierOptions) {
   async function verifyFirstSeen(token: string): Promise<AccessTokenClaims> {
     const verified = await verifyUncached(token);
     checkLive(verified.claims, verified.expiresAtMs);
-    remember(token, verified.claims, verified.kid);
+    remember(token, verified);
     return verified.claims;
   }
 
