@@ -26,5 +26,6 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
 # --max-semi-space-size=8: V8 grows the young generation to 16 MB semi-spaces under load;
 # 8 held RSS ~13 MB lower with no loss of throughput measured. --no-maglev: Node 24 turned
 # on V8's Maglev compiler (Node 20 and 22 run without it); off, RSS after a load is ~18 MB
-# lower at the same throughput (see docs/architecture.md).
+# lower at the same throughput (see docs/architecture.md). package.json's start script is
+# where these flags are written; test/start-command.test.ts holds this line to it.
 CMD ["node", "--max-semi-space-size=8", "--no-maglev", "dist/server.js"]

@@ -6,6 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { readStartCommand } from '../scripts/start-command.js';
 import { machineBusySeconds, type Service, startService } from './processes.js';
 import { createDeleteLua, type LoadResult, load, postLua } from './wrk.js';
 
@@ -110,8 +111,9 @@ const getRequests =
   (seconds) =>
     load({ connections: CONNECTIONS, seconds, url, ...(headers && { headers }) });
 
-// As `npm start` and the Docker image run Node; Fastify alone gets the same.
-const NODE_FLAGS = ['--max-semi-space-size=8', '--no-maglev'];
+// As `npm start` (and the Docker image) run Node; Fastify alone gets the same flags.
+const START = readStartCommand(join(ROOT, 'package.json'));
+const NODE_FLAGS = START.nodeFlags;
 
 function startOurs(port: number, dir: string, workers = 1): Promise<Service> {
   return startService({
@@ -120,8 +122,7 @@ function startOurs(port: number, dir: string, workers = 1): Promise<Service> {
     args: [...NODE_FLAGS, join(ROOT, 'dist', 'server.js')],
     env: {
       NODE_ENV: 'test',
-      // As `npm start` and the Docker image run it.
-      MALLOC_ARENA_MAX: '2',
+      MALLOC_ARENA_MAX: START.mallocArenaMax,
       PORT: String(port),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
@@ -600,7 +601,7 @@ function writeResults({
     '',
     `- Machine: ${machine()}; the load generator runs on the same machine.`,
     `- Every scenario but f runs in rounds: each in turn (every other round in reverse order), ${ROUNDS} round${ROUNDS > 1 ? 's' : ''} of ${ROUND_SECONDS} s after a ${WARMUP_SECONDS} s warm-up, so that what a ratio compares was measured seconds apart (this machine's speed moves by 20-40% from one run to the next, seconds apart). The table lists the scenarios in the order of the first round, each with its median round (all rounds in the last column); a ratio is the median of the rounds' ratios, each round's ratio is in the targets' last column. f: ${WARMUP_SECONDS} s warm-up, then ${SECONDS} s. wrk with 2 threads and 32 connections unless the scenario says otherwise.`,
-    `- Players API: one Node process (\`node ${NODE_FLAGS.join(' ')} dist/server.js\`, \`MALLOC_ARENA_MAX=2\`, as \`npm start\` runs it), SQLite, \`LOG_LEVEL=warn\` (no per-request log lines, as the peers run with access logs off), rate limits off (\`RATE_LIMIT_*=0\`: one address would only measure 429s), everything else default (argon2id m=19 MiB t=2, EdDSA tokens, SQLite \`synchronous=FULL\` with the player writes of one event-loop turn sharing a commit).`,
+    `- Players API: one Node process (\`node ${NODE_FLAGS.join(' ')} dist/server.js\`, \`MALLOC_ARENA_MAX=${START.mallocArenaMax}\`, as \`npm start\` runs it), SQLite, \`LOG_LEVEL=warn\` (no per-request log lines, as the peers run with access logs off), rate limits off (\`RATE_LIMIT_*=0\`: one address would only measure 429s), everything else default (argon2id m=19 MiB t=2, EdDSA tokens, SQLite \`synchronous=FULL\` with the player writes of one event-loop turn sharing a commit).`,
     "- FastAPI reference: `../shared/reference/fastapi-seed/run.sh`, one uvicorn worker. oidc-provider: `../shared/reference/oidc-provider-peer/run.sh`. Fastify alone: `bench/fastify-alone.ts`, Fastify 5 with none of our plugins answering d's request with a fixed body, the framework's own share of d; with `sign`, the same but with an EdDSA token made by our issuer and signed on our signing thread (fixed claims but for jti and iat): the least that a Fastify endpoint signing this way costs.",
     '',
     '| id | server | scenario | req/s | p50 ms | p99 ms | errors | rounds (req/s) |',
