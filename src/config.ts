@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
+import { isPlainText } from './plain-text.js';
 import { KNOWN_SCOPES } from './scopes.js';
 
 /** A bad setting: the message is one line naming the variable and what it allows. */
@@ -334,6 +335,10 @@ export function loadConfig(options: LoadOptions = {}): Config {
   const result = config as Config;
   if (result.JWT_ALG === 'HS256' && result.JWT_SECRET === undefined) {
     throw new ConfigError('JWT_SECRET is required with JWT_ALG=HS256 (at least 32 bytes)');
+  }
+  if (result.BOOTSTRAP_CLIENT_ID !== undefined && !isPlainText(result.BOOTSTRAP_CLIENT_ID)) {
+    // Requests could not name it: a client id with a control character is never looked up.
+    throw new ConfigError('BOOTSTRAP_CLIENT_ID must be one line of printable characters');
   }
   if (result.BOOTSTRAP_CLIENT_SECRET !== undefined && result.BOOTSTRAP_CLIENT_ID === undefined) {
     throw new ConfigError('BOOTSTRAP_CLIENT_SECRET is set but BOOTSTRAP_CLIENT_ID is not');

@@ -55,6 +55,10 @@ describe('config', () => {
         /^CORS_ORIGINS has "ftp:\/\/app.example", not an origin/,
       ],
       [
+        { BOOTSTRAP_CLIENT_ID: 'tab\tin-the-middle' },
+        /^BOOTSTRAP_CLIENT_ID must be one line of printable characters/,
+      ],
+      [
         { BOOTSTRAP_CLIENT_SCOPES: 'write wrte' },
         /^BOOTSTRAP_CLIENT_SCOPES has an unknown scope "wrte": this service grants write, admin, introspect/,
       ],

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { OAuthClientsTable, Schema } from '../db/schema.js';
+import { isPlainText } from '../plain-text.js';
 
 export interface OAuthClient {
   id: string;
@@ -38,9 +39,15 @@ export interface ClientRepository {
   delete(id: string): Promise<boolean>;
 }
 
+/**
+ * Ids arrive from requests (HTTP Basic, forms, admin paths). One that is not plain text
+ * names no client, since none is stored with one, and is not sent to the database: in
+ * PostgreSQL a U+0000 in a query parameter is an error, not a miss.
+ */
 export function clientRepository(db: Kysely<Schema>): ClientRepository {
   return {
     async find(id) {
+      if (!isPlainText(id)) return undefined;
       const row = await db
         .selectFrom('oauth_clients')
         .selectAll()
@@ -69,6 +76,7 @@ export function clientRepository(db: Kysely<Schema>): ClientRepository {
         .execute();
     },
     async update(id, changes, now) {
+      if (!isPlainText(id)) return false;
       const result = await db
         .updateTable('oauth_clients')
         .set({
@@ -83,6 +91,7 @@ export function clientRepository(db: Kysely<Schema>): ClientRepository {
       return result.numUpdatedRows > 0n;
     },
     async delete(id) {
+      if (!isPlainText(id)) return false;
       const result = await db.deleteFrom('oauth_clients').where('id', '=', id).executeTakeFirst();
       return result.numDeletedRows > 0n;
     },

@@ -7,6 +7,18 @@ export function isUniqueViolation(error: unknown): boolean {
   return typeof code === 'string' && (SQLITE_UNIQUE.has(code) || code === PG_UNIQUE_VIOLATION);
 }
 
+// PostgreSQL's character_not_in_repertoire (a U+0000 in text) and untranslatable_character.
+const PG_UNSTORABLE_TEXT = new Set(['22021', '22P05']);
+
+/**
+ * True when a query failed on text the database cannot hold: the request's fault, answered
+ * 400. Input is checked before it gets here; this catches what a check missed.
+ */
+export function isUnstorableText(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && PG_UNSTORABLE_TEXT.has(code);
+}
+
 // Connection-level failures: the database is down or unreachable, not the query wrong.
 const UNAVAILABLE_CODES = new Set([
   'ECONNREFUSED',

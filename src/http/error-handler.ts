@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { isDatabaseUnavailable } from '../db/errors.js';
+import { isDatabaseUnavailable, isUnstorableText } from '../db/errors.js';
+import { PLAIN_TEXT_FORMAT, PLAIN_TEXT_PROBLEM } from '../plain-text.js';
 import {
   type FieldError,
   type HttpError,
@@ -40,6 +41,7 @@ function messageOf(issue: AjvIssue): string {
   const params = issue.params as Record<string, unknown>;
   if (typeof params.additionalProperty === 'string') return 'is not an allowed field';
   if (typeof params.missingProperty === 'string') return 'is required';
+  if (params.format === PLAIN_TEXT_FORMAT) return PLAIN_TEXT_PROBLEM;
   return issue.message ?? 'is not valid';
 }
 
@@ -108,6 +110,10 @@ function toHttpError(error: FastifyError, request: FastifyRequest): HttpError | 
       return render(400, fields.map((f) => `${f.field} ${f.message}`).join('; '), fields);
     }
     return new ValidationError(fields);
+  }
+  if (isUnstorableText(error)) {
+    const detail = 'The request holds a character that cannot be stored (U+0000).';
+    return render ? render(400, detail) : new ProblemError(400, detail);
   }
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) {

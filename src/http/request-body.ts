@@ -39,7 +39,20 @@ export function bodyText(request: FastifyRequest, body: Buffer): string {
   }
 }
 
-/** application/json through Fastify's own parser (it refuses `__proto__` keys), on checked text. */
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * application/json through Fastify's own parser, on checked text. It refuses `__proto__`
+ * keys (and `constructor.prototype`) with the same error as broken JSON; JSON that parses
+ * on its own is told which it was.
+ */
 export function registerJsonBodyParser(app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
@@ -50,6 +63,12 @@ export function registerJsonBodyParser(app: FastifyInstance): void {
     } catch (error) {
       return done(error as BodyError, undefined);
     }
-    parseJson(request, text, done);
+    parseJson(request, text, (error, value) => {
+      if (error === null || !isJson(text)) return done(error, value);
+      done(
+        new BodyError('The body holds a __proto__ key, or a constructor.prototype: refused.'),
+        undefined,
+      );
+    });
   });
 }

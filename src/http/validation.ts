@@ -1,17 +1,39 @@
 import { Ajv, type Options } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
+import { isPlainText, PLAIN_TEXT_FORMAT } from '../plain-text.js';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 
 /** ISO 8601 calendar date, or date and time with an offset: what `dateOfBirth` accepts. */
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+const ISO_DATE =
+  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2})))?$/;
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const isLeapYear = (year: number) => year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+
+/**
+ * The text's shape and every field's range: a day that its month has (29 February only in
+ * a leap year), hours to 23, minutes, seconds and offsets' minutes to 59 (a leap second's
+ * :60 too: `Date.parse` cannot read it back). `Date.parse` alone takes 2020-02-30 and rolls
+ * it over into March.
+ */
 function isIsoDate(value: string): boolean {
+  const match = ISO_DATE.exec(value);
+  if (match === null) return false;
+  const field = (index: number) => Number(match[index] ?? 0);
+  const [year, month, day] = [field(1), field(2), field(3)];
+  const days = month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month - 1];
   return (
-    ISO_DATE.test(value) &&
-    !Number.isNaN(Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value))
+    days !== undefined &&
+    day >= 1 &&
+    day <= days &&
+    field(4) <= 23 &&
+    field(5) <= 59 &&
+    field(6) <= 59 &&
+    field(7) <= 23 &&
+    field(8) <= 59
   );
 }
 
@@ -19,6 +41,7 @@ function buildAjv(options: Options): Ajv {
   const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, ...options });
   addFormats(ajv);
   ajv.addFormat('iso-date', { type: 'string', validate: isIsoDate });
+  ajv.addFormat(PLAIN_TEXT_FORMAT, { type: 'string', validate: isPlainText });
   return ajv;
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { Type } from 'typebox';
 import { entityTag, ifMatchHolds } from '../http/etag.js';
 import {
@@ -8,6 +8,7 @@ import {
   ConflictError,
   NotFoundError,
   PreconditionFailedError,
+  ValidationError,
 } from '../http/problem.js';
 import { ProblemRef } from '../http/schemas.js';
 import { type Player as PlayerRecord, playerFrom } from './player.js';
@@ -34,6 +35,25 @@ const changed = (squadNumber: number) =>
     `The player with squad number ${squadNumber} is not the one If-Match names: it has changed since; GET it again.`,
   );
 const JSON_UTF8 = 'application/json; charset=utf-8';
+
+/**
+ * A squad number in a path is decimal digits. ajv coerces a path's text as `Number()`
+ * does, so `0x10`, `1e1`, `10.0` and ` 10` would otherwise each name a player.
+ */
+function decimalSquadNumber(
+  request: FastifyRequest,
+  _reply: FastifyReply,
+  done: HookHandlerDoneFunction,
+): void {
+  const { squadNumber } = request.params as { squadNumber: string };
+  done(
+    /^\d+$/.test(squadNumber)
+      ? undefined
+      : new ValidationError([
+          { field: 'squadNumber', message: 'must be written in decimal digits' },
+        ]),
+  );
+}
 
 export const playersRoutes: FastifyPluginAsyncTypebox<PlayersOptions> = async (
   app,
@@ -104,6 +124,7 @@ export const playersRoutes: FastifyPluginAsyncTypebox<PlayersOptions> = async (
   app.get(
     '/players/squadnumber/:squadNumber',
     {
+      preValidation: decimalSquadNumber,
       schema: {
         tags: ['players'],
         summary: 'One player by squad number',
@@ -147,6 +168,7 @@ export const playersRoutes: FastifyPluginAsyncTypebox<PlayersOptions> = async (
     '/players/squadnumber/:squadNumber',
     {
       onRequest: write,
+      preValidation: decimalSquadNumber,
       schema: {
         tags: ['players'],
         summary: 'Replace a player (scope write)',
@@ -182,6 +204,7 @@ export const playersRoutes: FastifyPluginAsyncTypebox<PlayersOptions> = async (
     '/players/squadnumber/:squadNumber',
     {
       onRequest: write,
+      preValidation: decimalSquadNumber,
       schema: {
         tags: ['players'],
         summary: 'Delete a player (scope write)',

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
+import { PlainText } from '../plain-text.js';
 
-const Text = (description: string, maxLength = 100) =>
-  Type.String({ minLength: 1, maxLength, description });
+const Text = (description: string, maxLength = 100) => PlainText({ maxLength, description });
 // Optional fields accept null as "not given", as JSON clients commonly send.
 const OptionalText = (description: string, maxLength = 100) =>
   Type.Optional(Type.Union([Text(description, maxLength), Type.Null()]));

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Schema, UsersTable } from '../db/schema.js';
+import { isPlainText } from '../plain-text.js';
 
 export interface User {
   id: string;
@@ -38,11 +39,15 @@ export interface UserRepository {
 export function userRepository(db: Kysely<Schema>): UserRepository {
   const users = () => db.selectFrom('users').selectAll();
   return {
+    // A lookup by something a request named that is not plain text finds no one (no user
+    // is stored with it) and is not sent to the database, where PostgreSQL fails on U+0000.
     async findById(id) {
+      if (!isPlainText(id)) return undefined;
       const row = await users().where('id', '=', id).executeTakeFirst();
       return row && fromRow(row);
     },
     async findByKey(usernameKey) {
+      if (!isPlainText(usernameKey)) return undefined;
       const row = await users().where('username_key', '=', usernameKey).executeTakeFirst();
       return row && fromRow(row);
     },

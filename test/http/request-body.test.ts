@@ -46,7 +46,10 @@ describe('request bodies: UTF-8 only, and not compressed', () => {
       const body = json(squadNumber, 'Poison').replace(/}$/, `, ${poison}}`);
       const response = await createPlayer(Buffer.from(body));
       assert.equal(response.statusCode, 400, poison);
-      assert.equal(response.json().detail, 'The body is not valid JSON.');
+      assert.equal(
+        response.json().detail,
+        'The body holds a __proto__ key, or a constructor.prototype: refused.',
+      );
       const stored = await t.app.inject({ url: `/players/squadnumber/${squadNumber}` });
       assert.equal(stored.statusCode, 404);
     }
