@@ -9,6 +9,7 @@ import type { Config } from './config.js';
 import { migrate } from './db/migrate.js';
 import { seedOnFirstStart } from './db/seed.js';
 import { AccessLog } from './http/access-log.js';
+import { answerClientError } from './http/client-error.js';
 import { errorHandler } from './http/error-handler.js';
 import { etag } from './http/etag.js';
 import { healthRoutes } from './http/health-routes.js';
@@ -69,6 +70,7 @@ function createFastify(config: Config, options: AppOptions) {
     // A 100 kB Authorization header reaches the guard and gets a 401, not a bare 431.
     http: { maxHeaderSize: 128 * 1024 },
     requestTimeout: 30_000,
+    clientErrorHandler: answerClientError,
     schemaController: {
       compilersFactory: {
         buildValidator: validatorCompilerBuilder() as never,
