@@ -42,6 +42,7 @@ function messageOf(issue: AjvIssue): string {
   if (typeof params.additionalProperty === 'string') return 'is not an allowed field';
   if (typeof params.missingProperty === 'string') return 'is required';
   if (params.format === PLAIN_TEXT_FORMAT) return PLAIN_TEXT_PROBLEM;
+  if (issue.instancePath === '' && params.type === 'object') return 'must be a JSON object';
   return issue.message ?? 'is not valid';
 }
 
@@ -105,7 +106,11 @@ function toHttpError(error: FastifyError, request: FastifyRequest): HttpError | 
   if (isHttpError(error)) return error;
   const render = request.routeOptions.config?.renderClientError;
   if (error.validation) {
-    const fields = fieldErrors(error.validation);
+    // Without a body Fastify validates `undefined`, which ajv calls a body of the wrong type.
+    const fields =
+      error.validationContext === 'body' && request.body === undefined
+        ? [{ field: '(body)', message: 'is required: the request has none' }]
+        : fieldErrors(error.validation);
     if (render) {
       return render(400, fields.map((f) => `${f.field} ${f.message}`).join('; '), fields);
     }

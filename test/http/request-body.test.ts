@@ -32,6 +32,31 @@ describe('request bodies: UTF-8 only, and not compressed', () => {
     assert.equal((await t.app.inject({ url: '/players/squadnumber/62' })).statusCode, 404);
   });
 
+  test('no body, or JSON that is not an object: the answer says which', async () => {
+    const none = await t.app.inject({ method: 'POST', url: '/players/', headers: auth });
+    assert.equal(none.statusCode, 422);
+    assert.deepEqual(none.json().errors, [
+      { field: '(body)', message: 'is required: the request has none' },
+    ]);
+    for (const payload of ['null', '[1]', '"text"']) {
+      const response = await createPlayer(Buffer.from(payload));
+      assert.equal(response.statusCode, 422, payload);
+      assert.deepEqual(response.json().errors, [
+        { field: '(body)', message: 'must be a JSON object' },
+      ]);
+    }
+    const token = await t.app.inject({
+      method: 'POST',
+      url: '/auth/token',
+      headers: { authorization: basic(t.client.id, t.client.secret) },
+    });
+    assert.equal(token.statusCode, 400);
+    assert.deepEqual(token.json(), {
+      error: 'invalid_request',
+      error_description: '(body) is required: the request has none',
+    });
+  });
+
   test('UTF-8 JSON keeps every character, U+FFFD included', async () => {
     const response = await createPlayer(Buffer.from(json(63, 'André \uFFFD Ødegaard 🙂')));
     assert.equal(response.statusCode, 201);
