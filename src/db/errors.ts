@@ -1,10 +1,16 @@
+/** The driver's error code (better-sqlite3's SQLITE_*, PostgreSQL's SQLSTATE, Node's E*). */
+function codeOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
 const SQLITE_UNIQUE = new Set(['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY']);
 const PG_UNIQUE_VIOLATION = '23505';
 
 /** True when a write failed on a unique or primary-key constraint, in either dialect. */
 export function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (SQLITE_UNIQUE.has(code) || code === PG_UNIQUE_VIOLATION);
+  const code = codeOf(error);
+  return code !== undefined && (SQLITE_UNIQUE.has(code) || code === PG_UNIQUE_VIOLATION);
 }
 
 // PostgreSQL's character_not_in_repertoire (a U+0000 in text) and untranslatable_character.
@@ -15,8 +21,8 @@ const PG_UNSTORABLE_TEXT = new Set(['22021', '22P05']);
  * 400. Input is checked before it gets here; this catches what a check missed.
  */
 export function isUnstorableText(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && PG_UNSTORABLE_TEXT.has(code);
+  const code = codeOf(error);
+  return code !== undefined && PG_UNSTORABLE_TEXT.has(code);
 }
 
 // Connection-level failures: the database is down or unreachable, not the query wrong.
@@ -45,8 +51,9 @@ const UNAVAILABLE_CODES = new Set([
 
 /** True when an error means "the database cannot answer now" (answered 503, not 500). */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+  const code = codeOf(error);
+  if (code !== undefined && UNAVAILABLE_CODES.has(code)) return true;
+  const { message } = (error ?? {}) as { message?: unknown };
   return (
     typeof message === 'string' &&
     /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connection is closed/i.test(
