@@ -6,6 +6,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { migrate } from './db/migrate.js';
 import { insertSeedPlayers, seedOnFirstStart } from './db/seed.js';
 import { HmacKeysNotManagedError } from './keys/key-service.js';
+import { NAME_MAX_LENGTH, plainTextProblem } from './plain-text.js';
 import { createServices, type Services } from './services.js';
 import {
   UnknownUserError,
@@ -51,6 +52,14 @@ async function readStdin(): Promise<string> {
   return text;
 }
 
+/** A name option as the HTTP API would take it, or a usage error saying why not. */
+function nameOption(options: Record<string, string | undefined>, option: string) {
+  const value = options[option];
+  const problem = value === undefined ? undefined : plainTextProblem(value, NAME_MAX_LENGTH);
+  if (problem !== undefined) throw new UsageError(`--${option} ${problem}`);
+  return value;
+}
+
 function argument(args: string[], name: string): string {
   const value = args[0];
   if (value === undefined) throw new UsageError(`missing ${name}`);
@@ -59,9 +68,10 @@ function argument(args: string[], name: string): string {
 
 const commands: Record<string, Command> = {
   async 'clients create'({ clients }, _args, options) {
-    if (!options.name) throw new UsageError('clients create needs --name');
+    const name = nameOption(options, 'name');
+    if (!name) throw new UsageError('clients create needs --name');
     const scopes = (options.scopes ?? 'write').split(/[\s,]+/).filter(Boolean);
-    const { client, secret } = await clients.createClient({ name: options.name, scopes });
+    const { client, secret } = await clients.createClient({ name, scopes });
     print(`client_id:     ${client.id}`);
     print(`client_secret: ${secret}`);
     print(`scopes:        ${client.scopes.join(' ')}`);
@@ -103,11 +113,12 @@ const commands: Record<string, Command> = {
   },
   async 'users create'({ users }, _args, options) {
     if (!options.username) throw new UsageError('users create needs --username');
+    const fullName = nameOption(options, 'full-name');
     const password = options.password ?? (await readStdin()).replace(/\r?\n$/, '');
     const user = await users.registerUser({
       username: options.username,
       password,
-      fullName: options['full-name'],
+      fullName,
       ...(options.scopes !== undefined && {
         scopes: options.scopes.split(/[\s,]+/).filter(Boolean),
       }),

@@ -12,6 +12,26 @@ export const isPlainText = (value: string): boolean => !UNPRINTABLE.test(value);
 export const PLAIN_TEXT_FORMAT = 'plain-text';
 export const PLAIN_TEXT_PROBLEM = 'must not contain control characters or unpaired surrogates';
 
-/** A string field that is stored and shown: non-empty, bounded, plain text. */
+// At least one character that is not white space (JavaScript's \s: Unicode White_Space and
+// the BOM): a name of only spaces would be stored, and shown, as an empty one.
+export const NOT_BLANK_PATTERN = '\\S';
+export const NOT_BLANK_PROBLEM = 'must not be blank';
+const NOT_BLANK = new RegExp(NOT_BLANK_PATTERN, 'u');
+
+/** The longest client name or user full name, in characters (code points, as ajv counts). */
+export const NAME_MAX_LENGTH = 200;
+
+/**
+ * What a `PlainText` schema would say of `value`, for input that reaches a service
+ * without passing one (the command line); undefined when it would take it.
+ */
+export function plainTextProblem(value: string, maxLength: number): string | undefined {
+  if (!isPlainText(value)) return PLAIN_TEXT_PROBLEM;
+  if (!NOT_BLANK.test(value)) return NOT_BLANK_PROBLEM;
+  if ([...value].length > maxLength) return `must NOT have more than ${maxLength} characters`;
+  return undefined;
+}
+
+/** A string field that is stored and shown: non-blank, bounded, plain text. */
 export const PlainText = (options: { description?: string; maxLength: number }) =>
-  Type.String({ minLength: 1, ...options, format: PLAIN_TEXT_FORMAT });
+  Type.String({ minLength: 1, ...options, format: PLAIN_TEXT_FORMAT, pattern: NOT_BLANK_PATTERN });

@@ -99,6 +99,34 @@ describe('admin command line', () => {
     assert.match(unknown.stderr, /unknown command/);
     cleanup();
   });
+  test('--name and --full-name take only what the HTTP API takes: exit 2 with the reason, nothing stored', async () => {
+    const { dir, cleanup } = tempDir();
+    for (const [args, reason] of [
+      [['clients', 'create', '--name', 'bell\u0007'], /--name must not contain control characters/],
+      [['clients', 'create', '--name', '  '], /--name must not be blank/],
+      [['clients', 'create', '--name', 'x'.repeat(201)], /--name must NOT have more than 200/],
+      [
+        [
+          'users',
+          'create',
+          '--username',
+          'tab',
+          '--password',
+          'a long passphrase',
+          '--full-name',
+          'a\tb',
+        ],
+        /--full-name must not contain control characters/,
+      ],
+    ] as const) {
+      const refused = cli(dir, ...args);
+      assert.equal(refused.code, 2, `${args.join(' ')}: ${refused.stderr}`);
+      assert.match(refused.stderr, reason);
+    }
+    assert.equal(cli(dir, 'clients', 'list').stdout.trim(), 'no clients');
+    assert.equal(cli(dir, 'users', 'disable', 'tab').code, 1, 'no user was made');
+    cleanup();
+  });
 });
 
 describe('clients made at start', () => {

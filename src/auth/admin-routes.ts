@@ -4,7 +4,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../http/problem.j
 import { ProblemRef } from '../http/schemas.js';
 import type { KeyManager } from '../keys/key-manager.js';
 import { HmacKeysNotManagedError } from '../keys/key-service.js';
-import { PlainText } from '../plain-text.js';
+import { NAME_MAX_LENGTH, PlainText } from '../plain-text.js';
 import { publicUser, UnknownUserError, type UserService } from '../users/user-service.js';
 import type { OAuthClient } from './client-repository.js';
 import { type ClientService, UnknownClientError } from './client-service.js';
@@ -96,7 +96,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
         summary: 'Create a client; the secret is shown once',
         body: Type.Object(
           {
-            name: PlainText({ maxLength: 200 }),
+            name: PlainText({ maxLength: NAME_MAX_LENGTH }),
             scopes: Type.Array(Scope, { maxItems: 20 }),
           },
           { additionalProperties: false },

@@ -1,7 +1,12 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { isDatabaseUnavailable, isUnstorableText } from '../db/errors.js';
-import { PLAIN_TEXT_FORMAT, PLAIN_TEXT_PROBLEM } from '../plain-text.js';
+import {
+  NOT_BLANK_PATTERN,
+  NOT_BLANK_PROBLEM,
+  PLAIN_TEXT_FORMAT,
+  PLAIN_TEXT_PROBLEM,
+} from '../plain-text.js';
 import {
   type FieldError,
   type HttpError,
@@ -42,6 +47,7 @@ function messageOf(issue: AjvIssue): string {
   if (typeof params.additionalProperty === 'string') return 'is not an allowed field';
   if (typeof params.missingProperty === 'string') return 'is required';
   if (params.format === PLAIN_TEXT_FORMAT) return PLAIN_TEXT_PROBLEM;
+  if (params.pattern === NOT_BLANK_PATTERN) return NOT_BLANK_PROBLEM;
   if (issue.instancePath === '' && params.type === 'object') return 'must be a JSON object';
   return issue.message ?? 'is not valid';
 }

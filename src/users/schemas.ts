@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { PlainText } from '../plain-text.js';
+import { NAME_MAX_LENGTH, PlainText } from '../plain-text.js';
 import { PASSWORD_MAX, USERNAME_MAX } from './credentials.js';
 
 export const Registration = Type.Object(
@@ -15,7 +15,7 @@ export const Registration = Type.Object(
       maxLength: PASSWORD_MAX * 4,
       description: '8 to 128 characters, not a common one',
     }),
-    fullName: Type.Optional(PlainText({ maxLength: 200 })),
+    fullName: Type.Optional(PlainText({ maxLength: NAME_MAX_LENGTH })),
   },
   { additionalProperties: false },
 );

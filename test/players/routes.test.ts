@@ -183,6 +183,31 @@ describe('players routes', () => {
     assert.equal((await get('/players/squadnumber/60')).statusCode, 404);
   });
 
+  test('POST and PUT validation: a name of only spaces is blank, 422, nothing stored', async () => {
+    const response = await send(
+      'POST',
+      '/players/',
+      newPlayer(62, { firstName: '   ', middleName: '\u00a0', position: '\u3000' }),
+    );
+    assert.equal(response.statusCode, 422);
+    assert.deepEqual(response.json().errors, [
+      { field: 'firstName', message: 'must not be blank' },
+      { field: 'middleName', message: 'must not be blank (or null)' },
+      { field: 'position', message: 'must not be blank' },
+    ]);
+    assert.equal((await get('/players/squadnumber/62')).statusCode, 404);
+
+    const before = (await get('/players/squadnumber/10')).json();
+    const put = await send('PUT', '/players/squadnumber/10', {
+      ...before,
+      id: undefined,
+      lastName: ' ',
+    });
+    assert.equal(put.statusCode, 422);
+    assert.deepEqual(put.json().errors, [{ field: 'lastName', message: 'must not be blank' }]);
+    assert.deepEqual((await get('/players/squadnumber/10')).json(), before);
+  });
+
   test('POST validation: one message per field, nullable fields included', async () => {
     const response = await send(
       'POST',

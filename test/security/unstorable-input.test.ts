@@ -76,6 +76,25 @@ describe('input no database should store', () => {
     assert.equal(listed.json().length, 1);
   });
 
+  test('a blank user full name or client name: 422 saying so, nothing stored', async () => {
+    const user = await json('POST', '/users', {
+      username: 'blank-check',
+      password: 'a long passphrase 42',
+      fullName: ' \u2003 ',
+    });
+    assert.equal(user.statusCode, 422, user.body);
+    assert.deepEqual(user.json().errors, [{ field: 'fullName', message: 'must not be blank' }]);
+    const client = await json('POST', '/admin/clients', { name: '\t', scopes: [] }, admin);
+    assert.equal(client.statusCode, 422, client.body);
+    const listed = await t.app.inject({ url: '/admin/clients', headers: { authorization: admin } });
+    assert.equal(listed.json().length, 1);
+    const login = await json('POST', '/users/auth', {
+      username: 'blank-check',
+      password: 'a long passphrase 42',
+    });
+    assert.equal(login.statusCode, 401, 'no user was made');
+  });
+
   test('a NUL in a client id (HTTP Basic or form) or an admin path is a 4xx, not a 500', async () => {
     const basicNul = await t.app.inject({
       method: 'POST',
