@@ -1,6 +1,6 @@
 // Node 20's test runner does not expand globs: find test/**/*.test.ts here, then run them
 // all in one `node --test` (its summary, `# pass N` / `# fail N`, ends the output).
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -14,6 +14,9 @@ const files = readdirSync('test', { recursive: true })
   .filter((f) => f.endsWith('.test.ts'))
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
   .sort();
+// The tests' child processes run dist/ (test/process.ts): build it here, once, so that test
+// files running side by side never rebuild it under each other.
+execFileSync(process.execPath, ['scripts/build-if-needed.mjs'], { stdio: 'inherit' });
 // Its own process group, so the watchdog and signals reach the servers the tests started too.
 const runner = spawn(
   process.execPath,
