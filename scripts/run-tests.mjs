@@ -23,7 +23,7 @@ const runner = spawn(
   // --test-force-exit: a test that fails before closing its app would otherwise keep its
   // file's process alive, and the run, until the watchdog.
   ['--import', 'tsx', '--test', '--test-force-exit', '--test-reporter=tap', ...files],
-  { stdio: 'inherit', detached: true },
+  { stdio: 'inherit', detached: true, env: { ...process.env, PLAYERS_API_TESTS_BUILT: '1' } },
 );
 const killGroup = (signal) => {
   try {

@@ -5,8 +5,9 @@ import { UnknownScopeError } from './auth/scopes.js';
 import { ConfigError, loadConfig } from './config.js';
 import { migrate } from './db/migrate.js';
 import { insertSeedPlayers, seedOnFirstStart } from './db/seed.js';
+import { valueCheck } from './http/validation.js';
 import { HmacKeysNotManagedError } from './keys/key-service.js';
-import { NAME_MAX_LENGTH, plainTextProblem } from './plain-text.js';
+import { NAME_MAX_LENGTH, PlainText } from './plain-text.js';
 import { createServices, type Services } from './services.js';
 import {
   UnknownUserError,
@@ -55,8 +56,11 @@ async function readStdin(): Promise<string> {
 /** A name option as the HTTP API would take it, or a usage error saying why not. */
 function nameOption(options: Record<string, string | undefined>, option: string) {
   const value = options[option];
-  const problem = value === undefined ? undefined : plainTextProblem(value, NAME_MAX_LENGTH);
-  if (problem !== undefined) throw new UsageError(`--${option} ${problem}`);
+  if (value === undefined) return undefined;
+  const problems = valueCheck(PlainText({ maxLength: NAME_MAX_LENGTH }))(value);
+  if (problems.length > 0) {
+    throw new UsageError(problems.map((problem) => `--${option} ${problem}`).join('; '));
+  }
   return value;
 }
 

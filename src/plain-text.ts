@@ -16,21 +16,9 @@ export const PLAIN_TEXT_PROBLEM = 'must not contain control characters or unpair
 // the BOM): a name of only spaces would be stored, and shown, as an empty one.
 export const NOT_BLANK_PATTERN = '\\S';
 export const NOT_BLANK_PROBLEM = 'must not be blank';
-const NOT_BLANK = new RegExp(NOT_BLANK_PATTERN, 'u');
 
 /** The longest client name or user full name, in characters (code points, as ajv counts). */
 export const NAME_MAX_LENGTH = 200;
-
-/**
- * What a `PlainText` schema would say of `value`, for input that reaches a service
- * without passing one (the command line); undefined when it would take it.
- */
-export function plainTextProblem(value: string, maxLength: number): string | undefined {
-  if (!isPlainText(value)) return PLAIN_TEXT_PROBLEM;
-  if (!NOT_BLANK.test(value)) return NOT_BLANK_PROBLEM;
-  if ([...value].length > maxLength) return `must NOT have more than ${maxLength} characters`;
-  return undefined;
-}
 
 /** A string field that is stored and shown: non-blank, bounded, plain text. */
 export const PlainText = (options: { description?: string; maxLength: number }) =>

@@ -104,6 +104,7 @@ describe('admin command line', () => {
     for (const [args, reason] of [
       [['clients', 'create', '--name', 'bell\u0007'], /--name must not contain control characters/],
       [['clients', 'create', '--name', '  '], /--name must not be blank/],
+      [['clients', 'create', '--name', ''], /--name must NOT have fewer than 1 characters/],
       [['clients', 'create', '--name', 'x'.repeat(201)], /--name must NOT have more than 200/],
       [
         [

@@ -13,9 +13,12 @@ export interface ServerProcess {
 
 // Child processes run the bundles that `npm start` and `npx players-api` run, not the
 // sources through tsx: what users get is what is tested, and a process starts in about a
-// tenth of the time. They are rebuilt first when src/ has changed since.
+// tenth of the time. They are rebuilt first when src/ has changed since, unless
+// scripts/run-tests.mjs, which builds once for the whole run, says it has done so.
 const ROOT = new URL('..', import.meta.url).pathname;
-execFileSync(process.execPath, ['scripts/build-if-needed.mjs'], { cwd: ROOT, stdio: 'inherit' });
+if (process.env.PLAYERS_API_TESTS_BUILT !== '1') {
+  execFileSync(process.execPath, ['scripts/build-if-needed.mjs'], { cwd: ROOT, stdio: 'inherit' });
+}
 const SERVER = `${ROOT}dist/server.js`;
 const CLI = `${ROOT}dist/cli.js`;
 

@@ -1,7 +1,9 @@
 import { Ajv, type Options } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
+import type { TSchema } from 'typebox';
 import { isPlainText, PLAIN_TEXT_FORMAT } from '../plain-text.js';
+import { fieldErrors } from './error-handler.js';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
@@ -37,6 +39,8 @@ function isIsoDate(value: string): boolean {
   );
 }
 
+const BODY_OPTIONS: Options = { coerceTypes: false, removeAdditional: false };
+
 function buildAjv(options: Options): Ajv {
   const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, ...options });
   addFormats(ajv);
@@ -64,7 +68,7 @@ export function validatorCompilerBuilder() {
   let instances: { body: Ajv; text: Ajv } | undefined;
   return (sharedSchemas: Record<string, unknown> = {}): FastifySchemaCompiler<unknown> => {
     instances ??= {
-      body: buildAjv({ coerceTypes: false, removeAdditional: false }),
+      body: buildAjv(BODY_OPTIONS),
       text: buildAjv({ coerceTypes: 'array', removeAdditional: false }),
     };
     const { body, text } = instances;
@@ -76,4 +80,15 @@ export function validatorCompilerBuilder() {
         FastifySchemaCompiler<unknown>
       >;
   };
+}
+
+/**
+ * Checks one value as a body field with this schema is checked, for input that reaches a
+ * service without a request (the command line): the problems in the words a 422 uses, none
+ * when the value would be taken.
+ */
+export function valueCheck(schema: TSchema): (value: unknown) => string[] {
+  const validate = buildAjv(BODY_OPTIONS).compile(schema);
+  return (value) =>
+    validate(value) ? [] : fieldErrors(validate.errors ?? []).map((error) => error.message);
 }
