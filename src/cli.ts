@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { UnknownClientError } from './auth/client-service.js';
-import { UnknownScopeError } from './auth/scopes.js';
+import { parseScopeList, UnknownScopeError } from './auth/scopes.js';
 import { ConfigError, loadConfig } from './config.js';
 import { migrate } from './db/migrate.js';
 import { insertSeedPlayers, seedOnFirstStart } from './db/seed.js';
@@ -74,7 +74,7 @@ const commands: Record<string, Command> = {
   async 'clients create'({ clients }, _args, options) {
     const name = nameOption(options, 'name');
     if (!name) throw new UsageError('clients create needs --name');
-    const scopes = (options.scopes ?? 'write').split(/[\s,]+/).filter(Boolean);
+    const scopes = parseScopeList(options.scopes ?? 'write');
     const { client, secret } = await clients.createClient({ name, scopes });
     print(`client_id:     ${client.id}`);
     print(`client_secret: ${secret}`);
@@ -123,9 +123,7 @@ const commands: Record<string, Command> = {
       username: options.username,
       password,
       fullName,
-      ...(options.scopes !== undefined && {
-        scopes: options.scopes.split(/[\s,]+/).filter(Boolean),
-      }),
+      ...(options.scopes !== undefined && { scopes: parseScopeList(options.scopes) }),
     });
     print(`created user ${user.username} (${user.id}) with scopes ${user.scopes.join(' ')}`);
   },

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
+import { parseScopeList, SCOPE_TOKEN } from './auth/scopes.js';
 import { isPlainText } from './plain-text.js';
 import { KNOWN_SCOPES } from './scopes.js';
 
@@ -118,9 +119,8 @@ function scopeList(defaultValue: string, description: string): Setting<string[],
     default: defaultValue,
     description,
     parse(raw, name) {
-      const scopes = raw.split(/[\s,]+/).filter(Boolean);
-      // RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
-      const bad = scopes.find((s) => !/^[\x21\x23-\x5B\x5D-\x7E]+$/.test(s));
+      const scopes = parseScopeList(raw);
+      const bad = scopes.find((s) => !SCOPE_TOKEN.test(s));
       if (bad !== undefined) throw new ConfigError(`${name} has an invalid scope "${bad}"`);
       const unknown = scopes.find((s) => !KNOWN_SCOPES.includes(s));
       if (unknown !== undefined) {
@@ -128,7 +128,7 @@ function scopeList(defaultValue: string, description: string): Setting<string[],
           `${name} has an unknown scope "${unknown}": this service grants ${KNOWN_SCOPES.join(', ')}`,
         );
       }
-      return [...new Set(scopes)];
+      return scopes;
     },
   };
 }

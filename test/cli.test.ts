@@ -15,7 +15,15 @@ describe('admin command line', () => {
     assert.match(cli(dir, 'migrate').stdout, /applied 001_players/);
     assert.match(cli(dir, 'migrate').stdout, /already up to date/);
 
-    const created = cli(dir, 'clients', 'create', '--name', 'reporting', '--scopes', 'write admin');
+    const created = cli(
+      dir,
+      'clients',
+      'create',
+      '--name',
+      'reporting',
+      '--scopes',
+      'write,admin write',
+    );
     assert.equal(created.code, 0, created.stderr);
     const id = field(created.stdout, 'client_id');
     const secret = field(created.stdout, 'client_secret');

@@ -24,6 +24,13 @@ describe('config', () => {
     assert.equal(config.REDIS_URL, undefined);
   });
 
+  test('scope lists: spaces or commas between scopes, a repeated scope kept once', () => {
+    assert.deepEqual(
+      load({ BOOTSTRAP_CLIENT_SCOPES: 'write, admin write' }).BOOTSTRAP_CLIENT_SCOPES,
+      ['write', 'admin'],
+    );
+  });
+
   test('CORS_ORIGINS: origins as a browser sends them, a trailing slash forgiven; or *', () => {
     assert.deepEqual(
       load({ CORS_ORIGINS: 'https://app.example/, http://localhost:3000' }).CORS_ORIGINS,

@@ -1,7 +1,12 @@
 import { InvalidScope } from './errors.js';
 
 // RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ), separated by single spaces.
-const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+export const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+
+/** A list typed by an operator (setting or CLI option): scopes separated by spaces or commas. */
+export function parseScopeList(raw: string): string[] {
+  return [...new Set(raw.split(/[\s,]+/).filter(Boolean))];
+}
 
 /**
  * The scopes to grant: those requested, which must all be allowed, or all the allowed ones
