@@ -9,7 +9,7 @@ import { publicUser, UnknownUserError, type UserService } from '../users/user-se
 import type { OAuthClient } from './client-repository.js';
 import { type ClientService, UnknownClientError } from './client-service.js';
 import { NO_STORE } from './errors.js';
-import { UnknownScopeError } from './scopes.js';
+import { SCOPE_TOKEN, UnknownScopeError } from './scopes.js';
 
 export interface AdminRoutesOptions {
   clients: ClientService;
@@ -50,7 +50,7 @@ const KeyView = Type.Object({
 
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) });
 const UsernameParams = Type.Object({ username: Type.String({ minLength: 1, maxLength: 256 }) });
-const Scope = Type.String({ pattern: '^[\\x21\\x23-\\x5B\\x5D-\\x7E]+$' });
+const Scope = Type.String({ pattern: SCOPE_TOKEN.source });
 
 /**
  * The services' errors as HTTP answers: no such client or user 404, a scope the service

@@ -5,7 +5,7 @@ import type { Audit } from './audit.js';
 import { clientCache } from './client-cache.js';
 import type { ClientRepository, OAuthClient } from './client-repository.js';
 import { hmacSha256, type Mac, sameDigestText, sha256Text } from './hmac-sha256.js';
-import { assertKnownScopes } from './scopes.js';
+import { scopesToStore } from './scopes.js';
 
 export interface ClientServiceOptions {
   repository: ClientRepository;
@@ -87,13 +87,13 @@ export function clientService(options: ClientServiceOptions) {
     id?: string;
     secret?: string;
   }): Promise<NewClient> {
-    assertKnownScopes(input.scopes, options.knownScopes);
+    const scopes = scopesToStore(input.scopes, options.knownScopes);
     const secret = input.secret ?? generateClientSecret();
     const at = now();
     const client: OAuthClient = {
       id: input.id ?? randomUUID(),
       name: input.name,
-      scopes: input.scopes,
+      scopes,
       secretDigest: digest(secret).toString('base64url'),
       origin: input.origin,
       disabled: false,
@@ -196,9 +196,9 @@ export function clientService(options: ClientServiceOptions) {
     async ensureBootstrapClient(
       id: string,
       secret: string | undefined,
-      scopes: string[],
+      requestedScopes: string[],
     ): Promise<NewClient | undefined> {
-      assertKnownScopes(scopes, options.knownScopes);
+      const scopes = scopesToStore(requestedScopes, options.knownScopes);
       if ((await repository.find(id)) === undefined) {
         try {
           return await create({

@@ -36,8 +36,12 @@ export class UnknownScopeError extends Error {
   }
 }
 
-/** A scope the service never grants would make a client or user that can do nothing. */
-export function assertKnownScopes(scopes: readonly string[], known: readonly string[]): void {
+/**
+ * The scopes to store for a client or user, each once. A scope the service never grants
+ * would make a client or user that can do nothing, so it is refused.
+ */
+export function scopesToStore(scopes: readonly string[], known: readonly string[]): string[] {
   const unknown = scopes.find((s) => !known.includes(s));
   if (unknown !== undefined) throw new UnknownScopeError(unknown, known);
+  return [...new Set(scopes)];
 }

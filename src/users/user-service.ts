@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Audit } from '../auth/audit.js';
-import { assertKnownScopes } from '../auth/scopes.js';
+import { scopesToStore } from '../auth/scopes.js';
 import { passwordProblem, usernameKey, usernameProblem } from './credentials.js';
 import type { PasswordHasher } from './password-hasher.js';
 import type { User, UserRepository } from './user-repository.js';
@@ -79,14 +79,17 @@ export function userService(options: UserServiceOptions) {
       if (usernameIssue !== undefined) throw new WeakCredentialsError('username', usernameIssue);
       const passwordIssue = passwordProblem(input.password, input.username);
       if (passwordIssue !== undefined) throw new WeakCredentialsError('password', passwordIssue);
-      if (input.scopes !== undefined) assertKnownScopes(input.scopes, options.knownScopes);
+      const scopes =
+        input.scopes === undefined
+          ? defaultScopes
+          : scopesToStore(input.scopes, options.knownScopes);
       const at = now();
       const user: User = {
         id: randomUUID(),
         username: input.username.normalize('NFKC'),
         fullName: input.fullName ?? null,
         passwordHash: await hasher.hashPassword(input.password),
-        scopes: input.scopes ?? defaultScopes,
+        scopes,
         disabled: false,
         createdAt: at,
         updatedAt: at,

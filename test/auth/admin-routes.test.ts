@@ -42,6 +42,13 @@ describe('admin API (scope admin)', () => {
       (await call('GET', '/admin/clients')).json().some((c: { id: string }) => c.id === client.id),
     );
 
+    const repeated = await call('POST', '/admin/clients', {
+      name: 'twice',
+      scopes: ['write', 'write'],
+    });
+    assert.equal(repeated.statusCode, 201);
+    assert.deepEqual(repeated.json().client.scopes, ['write'], 'a repeated scope is kept once');
+
     const rotated = (await call('POST', `/admin/clients/${client.id}/rotate-secret`)).json()
       .client_secret;
     assert.equal((await issue(client_secret)).statusCode, 401);
@@ -73,6 +80,18 @@ describe('admin API (scope admin)', () => {
       },
     ]);
     assert.equal((await call('GET', '/admin/clients')).json().length, clientsBefore);
+
+    await t.app.services.users.registerUser({
+      username: 'wanda',
+      password: 'yet another passphrase',
+      scopes: ['write', 'write'],
+    });
+    const wanda = await t.app.inject({
+      method: 'POST',
+      url: '/users/auth',
+      payload: { username: 'wanda', password: 'yet another passphrase' },
+    });
+    assert.equal(wanda.json().scope, 'write', 'a repeated scope is stored once for a user too');
 
     await t.app.services.users.registerUser({
       username: 'ivan',
